@@ -1,0 +1,40 @@
+# converge: build, demo and test entry points. See README.md.
+SHELL := /bin/bash
+K8S_VERSION := v1.36.3
+LC_LDFLAGS := -X k8s.io/component-base/version.gitVersion=$(K8S_VERSION) \
+	-X k8s.io/component-base/version.gitMajor=1 \
+	-X k8s.io/component-base/version.gitMinor=36 \
+	-X k8s.io/component-base/version.gitTreeState=clean
+LC_SOURCES := $(wildcard localcluster/*.go) localcluster/go.mod localcluster/go.sum
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+
+.PHONY: build localcluster demo test bench-apply lint clean
+
+build: bin/converge
+
+bin/converge: $(shell find . -name '*.go' -not -path './localcluster/*') go.mod go.sum
+	go build -ldflags "-X github.com/convergehq/converge/cmd.version=$(VERSION)" -o $@ ./cmd/converge
+
+# The local control plane is rebuilt only when its sources or go.sum change.
+localcluster: bin/localcluster
+
+bin/localcluster: $(LC_SOURCES)
+	@echo "building bin/localcluster (kube-apiserver + kube-controller-manager + etcd; about 10 minutes cold)"
+	cd localcluster && go build -ldflags "$(LC_LDFLAGS)" -o ../bin/localcluster .
+
+demo: build localcluster
+	hack/demo.sh
+
+test: build localcluster
+	hack/test.sh
+
+bench-apply: build localcluster
+	hack/bench-apply.sh
+
+lint:
+	test -z "$$(gofmt -l $$(git ls-files '*.go'))"
+	go vet ./...
+	cd localcluster && go vet ./...
+
+clean:
+	rm -rf bin
