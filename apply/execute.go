@@ -1,0 +1,134 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/convergehq/converge/diff"
+	"github.com/convergehq/converge/manifests"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// conflictRetries is how often a patch is re-planned after a conflict.
+const conflictRetries = 5
+
+// Executor sends a plan to the cluster.
+type Executor struct {
+	Planner *diff.Planner
+	Options Options
+}
+
+// Execute applies every change of cs, wave by wave. A failed object does not
+// stop the others; the returned Result says what happened to each, and the
+// error joins the failures.
+func (x *Executor) Execute(ctx context.Context, cs diff.ChangeSet) (Result, error) {
+	var res Result
+	for _, wave := range waves(cs) {
+		entries := x.executeWave(ctx, wave)
+		if x.Options.Progress != nil {
+			x.Options.Progress(entries)
+		}
+		res.Entries = append(res.Entries, entries...)
+	}
+	var errs []error
+	for _, e := range res.Failed() {
+		errs = append(errs, e.Err)
+	}
+	return res, errors.Join(errs...)
+}
+
+// waves splits a change set, already in apply order, into runs of equal
+// rank.
+func waves(cs diff.ChangeSet) [][]diff.Change {
+	var out [][]diff.Change
+	last := -1
+	for _, c := range cs.Changes {
+		r := manifests.Rank(c.ID)
+		if r != last || len(out) == 0 {
+			out = append(out, nil)
+			last = r
+		}
+		out[len(out)-1] = append(out[len(out)-1], c)
+	}
+	return out
+}
+
+func (x *Executor) executeWave(ctx context.Context, wave []diff.Change) []Entry {
+	entries := make([]Entry, len(wave))
+	n := x.Options.Concurrency
+	if n <= 0 {
+		n = diff.DefaultConcurrency
+	}
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for i, c := range wave {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			entries[i] = x.executeOne(ctx, c)
+		}()
+	}
+	wg.Wait()
+	return entries
+}
+
+func (x *Executor) executeOne(ctx context.Context, c diff.Change) Entry {
+	e := Entry{ID: c.ID, Origin: c.Origin, Action: c.Action}
+	err := x.send(ctx, c)
+	for try := 0; apierrors.IsConflict(err) && try < conflictRetries; try++ {
+		var obj manifests.Object
+		if obj, err = x.desired(c); err != nil {
+			break
+		}
+		if c, err = x.Planner.PlanObject(ctx, obj); err != nil {
+			break
+		}
+		e.Action = c.Action
+		err = x.send(ctx, c)
+	}
+	if err != nil {
+		var oe *manifests.ObjectError
+		if !errors.As(err, &oe) {
+			err = &manifests.ObjectError{ID: c.ID, Origin: c.Origin, Op: "apply", Err: err}
+		}
+		e.Err = err
+	}
+	return e
+}
+
+// desired recovers the object as written from the change, for re-planning.
+func (x *Executor) desired(c diff.Change) (manifests.Object, error) {
+	src := c.Desired
+	if src == nil {
+		return manifests.Object{}, errors.New("no desired object to re-plan")
+	}
+	return manifests.Object{Unstructured: src.DeepCopy(), Origin: c.Origin}, nil
+}
+
+// send performs the one request the change needs.
+func (x *Executor) send(ctx context.Context, c diff.Change) error {
+	if x.Options.DryRun == DryRunClient {
+		return nil
+	}
+	var dryRun []string
+	if x.Options.DryRun == DryRunServer {
+		dryRun = []string{metav1.DryRunAll}
+	}
+	manager := x.Options.FieldManager
+	if manager == "" {
+		manager = DefaultFieldManager
+	}
+	r := x.Planner.Resource(c)
+	switch c.Action {
+	case diff.ActionCreate:
+		_, err := r.Create(ctx, c.Desired, metav1.CreateOptions{DryRun: dryRun, FieldManager: manager})
+		return err
+	case diff.ActionConfigure:
+		_, err := r.Patch(ctx, c.ID.Name, c.PatchType, c.Patch, metav1.PatchOptions{DryRun: dryRun, FieldManager: manager})
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,109 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/convergehq/converge/apply"
+	"github.com/convergehq/converge/internal/kube"
+	"github.com/convergehq/converge/manifests"
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+)
+
+// applyFlags are the raw flag values of `converge apply`.
+type applyFlags struct {
+	Filenames    []string
+	Recursive    bool
+	DryRun       string
+	FieldManager string
+	Concurrency  int
+}
+
+// applyOptions are validated apply settings.
+type applyOptions struct {
+	Load  manifests.Options
+	Apply apply.Options
+}
+
+// toOptions validates flags and turns them into options. It is pure.
+func (f applyFlags) toOptions() (applyOptions, error) {
+	if len(f.Filenames) == 0 {
+		return applyOptions{}, fmt.Errorf("must specify -f: pass files, directories, or - for stdin (converge apply -f manifests/)")
+	}
+	dry := apply.DryRun(f.DryRun)
+	switch dry {
+	case "":
+		dry = apply.DryRunNone
+	case apply.DryRunNone, apply.DryRunClient, apply.DryRunServer:
+	default:
+		return applyOptions{}, fmt.Errorf("invalid --dry-run %q: use none, client or server", f.DryRun)
+	}
+	if f.Concurrency < 0 {
+		return applyOptions{}, fmt.Errorf("invalid --concurrency %d: use a positive number, or 0 for the default", f.Concurrency)
+	}
+	return applyOptions{
+		Load:  manifests.Options{Paths: f.Filenames, Recursive: f.Recursive},
+		Apply: apply.Options{Concurrency: f.Concurrency, DryRun: dry, FieldManager: f.FieldManager},
+	}, nil
+}
+
+func newApplyCommand(config *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
+	var f applyFlags
+	cmd := &cobra.Command{
+		Use:   "apply -f FILENAME",
+		Short: "Apply manifests to the cluster, as kubectl apply does",
+		Example: `  converge apply -f examples/flask
+  converge apply -f manifests/ -R
+  cat app.yaml | converge apply -f -`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o, err := f.toOptions()
+			if err != nil {
+				return err
+			}
+			o.Load.Stdin = streams.In
+			return runApply(cmd.Context(), config, o, streams.Out)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringSliceVarP(&f.Filenames, "filename", "f", nil, "files, directories or - (stdin) with the manifests to apply; repeatable")
+	fl.BoolVarP(&f.Recursive, "recursive", "R", false, "read directories given to -f recursively")
+	fl.StringVar(&f.DryRun, "dry-run", "none", `"none", "client" (print what would be sent) or "server" (send with dryRun=All, persist nothing)`)
+	fl.StringVar(&f.FieldManager, "field-manager", apply.DefaultFieldManager, "name recorded in managedFields for the changes")
+	fl.IntVar(&f.Concurrency, "concurrency", 0, "objects applied at once within a wave; 0 uses the default")
+	return cmd
+}
+
+func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o applyOptions, out io.Writer) error {
+	set, err := manifests.Load(ctx, o.Load)
+	if err != nil {
+		return err
+	}
+	clients, err := kube.New(config)
+	if err != nil {
+		return err
+	}
+	suffix := dryRunSuffix(o.Apply.DryRun)
+	o.Apply.Progress = func(entries []apply.Entry) {
+		for _, e := range entries {
+			if e.Err == nil {
+				fmt.Fprintf(out, "%s %s%s\n", e.ID.KindName(), e.Action, suffix)
+			}
+		}
+	}
+	_, err = apply.Run(ctx, clients, set, o.Apply)
+	return err
+}
+
+func dryRunSuffix(d apply.DryRun) string {
+	switch d {
+	case apply.DryRunClient:
+		return " (dry run)"
+	case apply.DryRunServer:
+		return " (server dry run)"
+	}
+	return ""
+}

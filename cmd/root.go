@@ -1,0 +1,80 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+)
+
+// version is set at build time with -ldflags "-X .../cmd.version=...".
+var version = "dev"
+
+// NewRootCommand builds the converge command tree writing to streams.
+func NewRootCommand(streams genericiooptions.IOStreams) *cobra.Command {
+	config := genericclioptions.NewConfigFlags(true)
+	root := &cobra.Command{
+		Use:   "converge",
+		Short: "converge makes a Kubernetes cluster match manifests in git",
+		Long: `converge applies Kubernetes manifests the way kubectl apply does, with the same
+last-applied-configuration three-way merge, so kubectl and converge can take
+turns on the same objects.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.ErrOut)
+	config.AddFlags(root.PersistentFlags())
+	root.AddCommand(newApplyCommand(config, streams), newVersionCommand(streams))
+	return root
+}
+
+// Execute runs converge with os.Args and returns the process exit code.
+func Execute(ctx context.Context) int {
+	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
+	return run(ctx, NewRootCommand(streams), streams.ErrOut)
+}
+
+func run(ctx context.Context, root *cobra.Command, errOut io.Writer) int {
+	if err := root.ExecuteContext(ctx); err != nil {
+		fmt.Fprintln(errOut, "error:", err.Error())
+		return exitCode(err)
+	}
+	return 0
+}
+
+// ExitError carries a specific exit code.
+type ExitError struct {
+	Code int
+	Err  error
+}
+
+// Error returns the wrapped error's message.
+func (e *ExitError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
+func (e *ExitError) Unwrap() error { return e.Err }
+
+func exitCode(err error) int {
+	if ee, ok := err.(*ExitError); ok {
+		return ee.Code
+	}
+	return 1
+}
+
+func newVersionCommand(streams genericiooptions.IOStreams) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the converge version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := fmt.Fprintf(streams.Out, "converge %s\n", version)
+			return err
+		},
+	}
+}

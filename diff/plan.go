@@ -1,0 +1,174 @@
+package diff
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/convergehq/converge/internal/kube"
+	"github.com/convergehq/converge/manifests"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/dynamic"
+)
+
+// DefaultConcurrency is how many objects are read from the cluster at once.
+const DefaultConcurrency = 16
+
+// Options tune planning.
+type Options struct {
+	// Concurrency bounds parallel reads of live objects.
+	Concurrency int
+}
+
+// Planner computes changes against one cluster.
+type Planner struct {
+	Clients *kube.Clients
+	Options Options
+}
+
+// Plan computes the change for every object of set, in apply order. Errors
+// for individual objects are collected, not returned at the first one: the
+// returned error joins every *manifests.ObjectError, and the ChangeSet then
+// holds only the objects that planned.
+func (p *Planner) Plan(ctx context.Context, set manifests.Set) (ChangeSet, error) {
+	objs := set.Sorted()
+	changes := make([]Change, len(objs))
+	errs := make([]error, len(objs))
+	n := p.Options.Concurrency
+	if n <= 0 {
+		n = DefaultConcurrency
+	}
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for i, o := range objs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			changes[i], errs[i] = p.PlanObject(ctx, o)
+		}()
+	}
+	wg.Wait()
+	var cs ChangeSet
+	for i := range objs {
+		if errs[i] == nil {
+			cs.Changes = append(cs.Changes, changes[i])
+		}
+	}
+	return cs, errors.Join(errs...)
+}
+
+// PlanObject computes the change for one object.
+func (p *Planner) PlanObject(ctx context.Context, o manifests.Object) (Change, error) {
+	obj := o.DeepCopy()
+	c := Change{Origin: o.Origin}
+	fail := func(op string, err error) (Change, error) {
+		return c, &manifests.ObjectError{ID: c.ID, Origin: o.Origin, Op: op, Err: err}
+	}
+	c.ID = manifests.Object{Unstructured: obj}.ID()
+	mapping, err := p.resolve(obj)
+	c.ID.Namespace = obj.GetNamespace()
+	if err != nil {
+		return fail("resolve", err)
+	}
+	c.Mapping = mapping
+	live, err := p.get(ctx, mapping, obj)
+	if err != nil {
+		return fail("read live object", err)
+	}
+	if c.Desired, err = withLastApplied(obj); err != nil {
+		return fail("encode", err)
+	}
+	if live == nil {
+		c.Action = ActionCreate
+		c.Predicted = c.Desired
+		return c, nil
+	}
+	c.Live = live
+	if err := p.patch(&c, obj); err != nil {
+		return fail("compute patch", err)
+	}
+	return c, nil
+}
+
+// resolve finds the object's resource and puts it in its namespace.
+func (p *Planner) resolve(obj *unstructured.Unstructured) (*meta.RESTMapping, error) {
+	gvk := obj.GroupVersionKind()
+	mapping, err := p.Clients.Mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+	if meta.IsNoMatchError(err) {
+		return nil, fmt.Errorf("the cluster does not serve kind %q in %q; check apiVersion, or install its CustomResourceDefinition first", gvk.Kind, gvk.GroupVersion())
+	}
+	if err != nil {
+		return nil, err
+	}
+	if mapping.Scope.Name() != meta.RESTScopeNameNamespace {
+		obj.SetNamespace("")
+		return mapping, nil
+	}
+	ns := obj.GetNamespace()
+	switch {
+	case ns == "":
+		obj.SetNamespace(p.Clients.Namespace)
+	case p.Clients.NamespaceExplicit && ns != p.Clients.Namespace:
+		return nil, fmt.Errorf("the object's namespace %q does not match --namespace %q; pass --namespace=%s or remove metadata.namespace", ns, p.Clients.Namespace, ns)
+	}
+	return mapping, nil
+}
+
+func (p *Planner) resource(mapping *meta.RESTMapping, ns string) dynamic.ResourceInterface {
+	r := p.Clients.Dynamic.Resource(mapping.Resource)
+	if mapping.Scope.Name() == meta.RESTScopeNameNamespace {
+		return r.Namespace(ns)
+	}
+	return r
+}
+
+// get returns the live object, or nil when it does not exist.
+func (p *Planner) get(ctx context.Context, mapping *meta.RESTMapping, obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
+	if obj.GetName() == "" {
+		return nil, nil // generateName: always a new object
+	}
+	live, err := p.resource(mapping, obj.GetNamespace()).Get(ctx, obj.GetName(), metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		return nil, nil
+	}
+	return live, err
+}
+
+// patch fills in the three-way patch and the predicted object.
+func (p *Planner) patch(c *Change, obj *unstructured.Unstructured) error {
+	modified, err := modifiedConfiguration(obj, true)
+	if err != nil {
+		return err
+	}
+	current, err := encode(c.Live.Object)
+	if err != nil {
+		return err
+	}
+	gvk := obj.GroupVersionKind()
+	patch, pt, err := threeWay(gvk, originalConfiguration(c.Live), modified, current)
+	if err != nil {
+		return err
+	}
+	if string(patch) == "{}" {
+		c.Action = ActionUnchanged
+		c.Predicted = c.Live
+		return nil
+	}
+	c.Action, c.Patch, c.PatchType = ActionConfigure, patch, pt
+	predicted, err := applyPatch(gvk, current, patch, pt)
+	if err != nil {
+		return fmt.Errorf("predict result: %w", err)
+	}
+	c.Predicted = &unstructured.Unstructured{}
+	return c.Predicted.UnmarshalJSON(predicted)
+}
+
+// Resource returns the client for the change's object.
+func (p *Planner) Resource(c Change) dynamic.ResourceInterface {
+	return p.resource(c.Mapping, c.ID.Namespace)
+}
