@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test: static checks, unit tests and integration tests against
+# ONE local control plane shared by the whole run. Called by `make test` and
+# .ci/run. Fails (never skips) when the control plane cannot start.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source hack/lib.sh
+
+echo "== gofmt and go vet"
+unformatted=$(gofmt -l $(git ls-files '*.go' | grep -v '^localcluster/') localcluster/*.go)
+if [[ -n "$unformatted" ]]; then
+  echo "FAIL: not gofmt-formatted:" >&2
+  echo "$unformatted" >&2
+  exit 1
+fi
+go vet ./...
+(cd localcluster && go vet ./...)
+
+dir=$(mktemp -d "${TMPDIR:-/tmp}/converge-test.XXXXXX")
+trap 'stop_cluster; rm -rf "$dir"' EXIT
+echo "== starting the local control plane"
+start_cluster "$dir"
+
+echo "== go test -race ./..."
+go test -race -count=1 -timeout 30m ./... "$@"
+echo "== localcluster unit tests"
+(cd localcluster && go test -count=1 ./...)
