@@ -3,7 +3,6 @@ package cmd
 import (
 	"context"
 	"fmt"
-	"io"
 
 	"github.com/convergehq/converge/apply"
 	"github.com/convergehq/converge/internal/kube"
@@ -15,8 +14,7 @@ import (
 
 // applyFlags are the raw flag values of `converge apply`.
 type applyFlags struct {
-	Filenames    []string
-	Recursive    bool
+	manifestFlags
 	DryRun       string
 	FieldManager string
 	Concurrency  int
@@ -30,8 +28,9 @@ type applyOptions struct {
 
 // toOptions validates flags and turns them into options. It is pure.
 func (f applyFlags) toOptions() (applyOptions, error) {
-	if len(f.Filenames) == 0 {
-		return applyOptions{}, fmt.Errorf("must specify -f: pass files, directories, or - for stdin (converge apply -f manifests/)")
+	load, err := f.manifestFlags.toOptions()
+	if err != nil {
+		return applyOptions{}, err
 	}
 	dry := apply.DryRun(f.DryRun)
 	switch dry {
@@ -45,7 +44,7 @@ func (f applyFlags) toOptions() (applyOptions, error) {
 		return applyOptions{}, fmt.Errorf("invalid --concurrency %d: use a positive number, or 0 for the default", f.Concurrency)
 	}
 	return applyOptions{
-		Load:  manifests.Options{Paths: f.Filenames, Recursive: f.Recursive},
+		Load:  load,
 		Apply: apply.Options{Concurrency: f.Concurrency, DryRun: dry, FieldManager: f.FieldManager},
 	}, nil
 }
@@ -53,10 +52,11 @@ func (f applyFlags) toOptions() (applyOptions, error) {
 func newApplyCommand(config *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
 	var f applyFlags
 	cmd := &cobra.Command{
-		Use:   "apply -f FILENAME",
+		Use:   "apply (-f FILENAME | -k DIR)",
 		Short: "Apply manifests to the cluster, as kubectl apply does",
 		Example: `  converge apply -f examples/flask
   converge apply -f manifests/ -R
+  converge apply -k examples/kustomize/overlays/prod
   cat app.yaml | converge apply -f -`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -65,23 +65,24 @@ func newApplyCommand(config *genericclioptions.ConfigFlags, streams genericioopt
 				return err
 			}
 			o.Load.Stdin = streams.In
-			return runApply(cmd.Context(), config, o, streams.Out)
+			return runApply(cmd.Context(), config, o, streams)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringSliceVarP(&f.Filenames, "filename", "f", nil, "files, directories or - (stdin) with the manifests to apply; repeatable")
-	fl.BoolVarP(&f.Recursive, "recursive", "R", false, "read directories given to -f recursively")
+	f.add(fl, "apply")
 	fl.StringVar(&f.DryRun, "dry-run", "none", `"none", "client" (print what would be sent) or "server" (send with dryRun=All, persist nothing)`)
 	fl.StringVar(&f.FieldManager, "field-manager", apply.DefaultFieldManager, "name recorded in managedFields for the changes")
 	fl.IntVar(&f.Concurrency, "concurrency", 0, "objects applied at once within a wave; 0 uses the default")
 	return cmd
 }
 
-func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o applyOptions, out io.Writer) error {
+func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o applyOptions, streams genericiooptions.IOStreams) error {
 	set, err := manifests.Load(ctx, o.Load)
 	if err != nil {
-		return err
+		return fmt.Errorf("nothing was applied: %w", err)
 	}
+	printWarnings(streams.ErrOut, set)
+	out := streams.Out
 	clients, err := kube.New(config)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -30,7 +31,7 @@ turns on the same objects.`,
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
 	config.AddFlags(root.PersistentFlags())
-	root.AddCommand(newApplyCommand(config, streams), newVersionCommand(streams))
+	root.AddCommand(newApplyCommand(config, streams), newRenderCommand(streams), newVersionCommand(streams))
 	return root
 }
 
@@ -61,7 +62,8 @@ func (e *ExitError) Error() string { return e.Err.Error() }
 func (e *ExitError) Unwrap() error { return e.Err }
 
 func exitCode(err error) int {
-	if ee, ok := err.(*ExitError); ok {
+	var ee *ExitError
+	if errors.As(err, &ee) {
 		return ee.Code
 	}
 	return 1

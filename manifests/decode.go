@@ -9,20 +9,32 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// decodeFile turns the bytes of one file into objects. JSON files hold one
-// document; YAML files may hold many.
+// decodeFile turns the bytes of one file into objects. A .json file holds a
+// stream of JSON values; if it is not JSON it is read as YAML, as kubectl
+// decides by content. YAML files may hold many documents.
 func decodeFile(name string, data []byte, isJSON bool) ([]Object, []Problem) {
-	docs := []document{{data: data, line: 1}}
-	if !isJSON {
+	var docs []document
+	if isJSON {
+		var jsonProblem *Problem
+		docs, jsonProblem = splitJSON(name, data)
+		if jsonProblem != nil {
+			if _, yamlErr := yaml.YAMLToJSON(data); yamlErr != nil {
+				return nil, []Problem{*jsonProblem}
+			}
+			docs = splitDocuments(data)
+		}
+	} else {
 		docs = splitDocuments(data)
 	}
 	var objs []Object
 	var problems []Problem
-	for i, d := range docs {
+	index := 0
+	for _, d := range docs {
 		if isBlank(d.data) {
 			continue
 		}
-		origin := Origin{File: name, Doc: i, Line: d.line + firstContentLine(d.data)}
+		origin := Origin{File: name, Doc: index, Line: d.line + firstContentLine(d.data)}
+		index++
 		got, p := decodeDocument(origin, d)
 		objs = append(objs, got...)
 		problems = append(problems, p...)
@@ -31,13 +43,12 @@ func decodeFile(name string, data []byte, isJSON bool) ([]Object, []Problem) {
 }
 
 func decodeDocument(origin Origin, d document) ([]Object, []Problem) {
-	js, err := yaml.YAMLToJSON(d.data)
-	if err != nil {
-		msg, line := shiftLines(strings.TrimPrefix(err.Error(), "error converting YAML to JSON: "), d.line)
-		if line > 0 {
-			origin.Line = line
+	js := d.data
+	if !d.json {
+		var err error
+		if js, err = yaml.YAMLToJSONStrict(d.data); err != nil {
+			return nil, []Problem{yamlProblem(origin, d, err)}
 		}
-		return nil, []Problem{{Origin: origin, Message: "invalid YAML: " + msg + "; fix the syntax (indent with spaces, quote values that contain ': ' or '{{')"}}
 	}
 	var raw any
 	if err := utiljson.Unmarshal(js, &raw); err != nil {
@@ -84,13 +95,18 @@ func expand(origin Origin, m map[string]any) ([]Object, []Problem) {
 func checkObject(origin Origin, m map[string]any, prefix string) *Problem {
 	for _, f := range []string{"apiVersion", "kind"} {
 		if s, _ := m[f].(string); s == "" {
-			return &Problem{Origin: origin, Field: prefix + f, Message: "missing; every Kubernetes object needs apiVersion and kind (is this file a manifest?)"}
+			return &Problem{Origin: origin, Field: prefix + f, NotK8s: true, Message: "missing; every Kubernetes object needs apiVersion and kind (if this YAML is not a manifest, pass --skip-non-k8s)"}
 		}
 	}
 	u := unstructured.Unstructured{Object: m}
 	if strings.HasSuffix(u.GetKind(), "List") {
 		if _, ok := m["items"].([]any); ok {
 			return nil
+		}
+	}
+	if name, found, err := unstructured.NestedFieldNoCopy(m, "metadata", "name"); found && err == nil {
+		if _, ok := name.(string); !ok {
+			return &Problem{Origin: origin, Field: prefix + "metadata.name", Message: fmt.Sprintf("must be a string, not %v; quote it", name)}
 		}
 	}
 	if u.GetName() == "" && u.GetGenerateName() == "" {

@@ -12,6 +12,11 @@ type Problem struct {
 	Field string
 	// Message says what is wrong and how to fix it.
 	Message string
+	// Warning marks a problem that does not stop the load.
+	Warning bool
+	// NotK8s marks a document that is not a Kubernetes object; with
+	// Options.SkipNonK8s it becomes a warning.
+	NotK8s bool
 }
 
 // Error renders the problem as "file:line: field: message".
@@ -35,7 +40,7 @@ type LoadError struct {
 // Error lists every problem, one per line.
 func (e *LoadError) Error() string {
 	lines := make([]string, 0, len(e.Problems)+1)
-	lines = append(lines, fmt.Sprintf("%d problem(s) in the manifests, nothing was applied:", len(e.Problems)))
+	lines = append(lines, fmt.Sprintf("%d problem(s) in the manifests:", len(e.Problems)))
 	for _, p := range e.Problems {
 		lines = append(lines, "  "+p.Error())
 	}

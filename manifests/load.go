@@ -20,6 +20,12 @@ type Options struct {
 	Recursive bool
 	// Stdin is read when a path is "-". Defaults to os.Stdin.
 	Stdin io.Reader
+	// Kustomize is a kustomization directory to render (-k). It excludes
+	// Paths.
+	Kustomize string
+	// SkipNonK8s turns YAML documents that are not Kubernetes objects (no
+	// apiVersion or kind) into warnings instead of errors.
+	SkipNonK8s bool
 }
 
 // manifestExts are the file extensions read from directories.
@@ -32,22 +38,45 @@ var kustomizationFiles = []string{"kustomization.yaml", "kustomization.yml", "Ku
 // were read. When anything is wrong it returns a *LoadError listing every
 // problem, and no objects.
 func Load(ctx context.Context, opts Options) (Set, error) {
-	if len(opts.Paths) == 0 {
-		return Set{}, errors.New("no manifests given: pass -f FILE, -f DIR or -f - for stdin")
+	switch {
+	case len(opts.Paths) == 0 && opts.Kustomize == "":
+		return Set{}, errors.New("no manifests given: pass -f FILE, -f DIR, -f - for stdin, or -k DIR for a kustomization")
+	case len(opts.Paths) > 0 && opts.Kustomize != "":
+		return Set{}, errors.New("-f and -k cannot be used together: render the kustomization with -k, or list files with -f")
 	}
 	var set Set
 	var problems []Problem
+	collect := func(objs []Object, probs []Problem) {
+		set.Objects = append(set.Objects, objs...)
+		for _, p := range probs {
+			if p.Warning || (opts.SkipNonK8s && p.NotK8s) {
+				p.Warning = true
+				set.Warnings = append(set.Warnings, p)
+			} else {
+				problems = append(problems, p)
+			}
+		}
+	}
+	if opts.Kustomize != "" {
+		collect(loadKustomization(ctx, opts.Kustomize))
+	}
 	for _, p := range opts.Paths {
 		if err := ctx.Err(); err != nil {
 			return Set{}, err
 		}
-		objs, probs := loadPath(opts, p)
-		set.Objects = append(set.Objects, objs...)
-		problems = append(problems, probs...)
+		collect(loadPath(opts, p))
+	}
+	for _, o := range set.Objects {
+		if p := checkRemovedAPI(o); p != nil {
+			problems = append(problems, *p)
+		}
 	}
 	problems = append(problems, duplicates(set)...)
 	if len(problems) > 0 {
 		return Set{}, &LoadError{Problems: problems}
+	}
+	if len(set.Objects) == 0 && opts.Kustomize == "" {
+		return Set{}, fmt.Errorf("no objects found in %s: check the paths, and pass -R to read subdirectories", strings.Join(opts.Paths, ", "))
 	}
 	return set, nil
 }
@@ -86,7 +115,11 @@ func loadFile(path string) ([]Object, []Problem) {
 	if err != nil {
 		return nil, []Problem{{Origin: Origin{File: path}, Message: "cannot read: " + friendlyPathError(err)}}
 	}
-	return decodeFile(path, data, strings.EqualFold(filepath.Ext(path), ".json"))
+	isJSON := strings.EqualFold(filepath.Ext(path), ".json")
+	if isJSON && len(data) == 0 {
+		return nil, []Problem{{Origin: Origin{File: path}, Message: "empty JSON file skipped", Warning: true}}
+	}
+	return decodeFile(path, data, isJSON)
 }
 
 // listDir returns the manifest files under dir in lexical order. A
@@ -94,17 +127,20 @@ func loadFile(path string) ([]Object, []Problem) {
 func listDir(dir string, recursive bool) ([]string, []Problem) {
 	var files []string
 	var problems []Problem
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	// A trailing separator makes WalkDir follow a symlinked directory.
+	root := strings.TrimSuffix(dir, string(filepath.Separator)) + string(filepath.Separator)
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			problems = append(problems, Problem{Origin: Origin{File: p}, Message: "cannot read: " + friendlyPathError(err)})
 			return nil
 		}
 		if d.IsDir() {
-			if p != dir && !recursive {
+			if p != root && !recursive {
 				return fs.SkipDir
 			}
 			if k := kustomizationIn(p); k != "" {
-				problems = append(problems, Problem{Origin: Origin{File: k}, Message: fmt.Sprintf("%s is a kustomization, not a set of objects; use -k %s", p, p)})
+				d := filepath.Clean(p)
+				problems = append(problems, Problem{Origin: Origin{File: k}, Message: fmt.Sprintf("%s is a kustomization, not a set of objects; use -k %s", d, d)})
 				return fs.SkipDir
 			}
 			return nil

@@ -14,13 +14,20 @@ type Origin struct {
 	File string
 	// Doc is the zero-based index of the YAML document within File.
 	Doc int
-	// Line is the one-based line where the document starts.
+	// Line is the one-based line where the document starts, or where a
+	// problem is.
 	Line int
+	// Column is the one-based column of a problem; 0 for objects.
+	Column int
 }
 
-// String renders the origin as file:line, the form editors understand.
+// String renders the origin as file:line[:column], the form editors
+// understand.
 func (o Origin) String() string {
-	if o.Line > 0 {
+	switch {
+	case o.Column > 0:
+		return fmt.Sprintf("%s:%d:%d", o.File, o.Line, o.Column)
+	case o.Line > 0:
 		return fmt.Sprintf("%s:%d", o.File, o.Line)
 	}
 	return o.File
@@ -65,6 +72,9 @@ func (o Object) ID() ObjectID {
 // Set is an ordered collection of objects, in the order they were read.
 type Set struct {
 	Objects []Object
+	// Warnings are problems that did not stop the load, such as skipped
+	// empty files.
+	Warnings []Problem
 }
 
 // Len returns the number of objects in the set.

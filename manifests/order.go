@@ -93,3 +93,13 @@ func (s Set) Waves() [][]Object {
 	}
 	return waves
 }
+
+// PruneOrder returns the objects in deletion order: the reverse of apply
+// order, so workloads go before the ConfigMaps they use and namespaces last.
+func (s Set) PruneOrder() []Object {
+	out := s.Sorted()
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}

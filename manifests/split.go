@@ -2,8 +2,6 @@ package manifests
 
 import (
 	"bytes"
-	"regexp"
-	"strconv"
 	"strings"
 )
 
@@ -11,6 +9,8 @@ import (
 type document struct {
 	data []byte
 	line int
+	// json marks a whole .json file, parsed as JSON for exact positions.
+	json bool
 }
 
 // splitDocuments cuts a YAML stream at "---" separator lines, remembering the
@@ -24,9 +24,15 @@ func splitDocuments(data []byte) []document {
 		if end >= 0 {
 			next = pos + end + 1
 		}
-		if isSeparator(data[pos:next]) {
+		switch separator(data[pos:next]) {
+		case sepPlain:
 			docs = append(docs, document{data: data[start:pos], line: startLine})
 			start, startLine = next, line+1
+		case sepInline:
+			// "--- {kind: X}": the document starts on the separator line,
+			// and the YAML parser reads the marker itself.
+			docs = append(docs, document{data: data[start:pos], line: startLine})
+			start, startLine = pos, line
 		}
 		pos = next
 		line++
@@ -34,13 +40,30 @@ func splitDocuments(data []byte) []document {
 	return append(docs, document{data: data[start:], line: startLine})
 }
 
-func isSeparator(line []byte) bool {
+type sepKind int
+
+const (
+	sepNone   sepKind = iota
+	sepPlain          // "---", optionally followed by a comment
+	sepInline         // "--- content"
+)
+
+func separator(line []byte) sepKind {
 	l := bytes.TrimRight(line, " \t\r\n")
 	if !bytes.HasPrefix(l, []byte("---")) {
-		return false
+		return sepNone
 	}
 	rest := l[3:]
-	return len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '#'
+	if len(rest) == 0 {
+		return sepPlain
+	}
+	if rest[0] != ' ' && rest[0] != '\t' {
+		return sepNone
+	}
+	if c := bytes.TrimLeft(rest, " \t"); len(c) == 0 || c[0] == '#' {
+		return sepPlain
+	}
+	return sepInline
 }
 
 // isBlank reports whether a document holds nothing but whitespace and
@@ -66,21 +89,4 @@ func firstContentLine(data []byte) int {
 		}
 	}
 	return 0
-}
-
-var yamlLineRE = regexp.MustCompile(`line (\d+)`)
-
-// shiftLines rewrites "line N" in a YAML parser message, which counts from
-// the start of the document, so that it counts from the start of the file.
-func shiftLines(msg string, docLine int) (string, int) {
-	found := 0
-	out := yamlLineRE.ReplaceAllStringFunc(msg, func(m string) string {
-		n, _ := strconv.Atoi(m[len("line "):])
-		abs := n + docLine - 1
-		if found == 0 {
-			found = abs
-		}
-		return "line " + strconv.Itoa(abs)
-	})
-	return out, found
 }
