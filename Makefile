@@ -8,7 +8,7 @@ LC_LDFLAGS := -X k8s.io/component-base/version.gitVersion=$(K8S_VERSION) \
 LC_SOURCES := $(wildcard localcluster/*.go) localcluster/go.mod localcluster/go.sum
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build localcluster demo test bench-apply lint clean
+.PHONY: build localcluster demo test bench-apply bench-render bench-validate schemas lint clean
 
 build: bin/converge
 
@@ -30,6 +30,17 @@ test: build localcluster
 
 bench-apply: build localcluster
 	hack/bench-apply.sh
+
+bench-render: build
+	hack/bench-render.sh
+
+bench-validate: build
+	hack/bench-validate.sh
+
+# Regenerates schemas/data from a live local control plane and the
+# k8s.io/kubernetes module's published OpenAPI documents.
+schemas: localcluster
+	hack/schemas.sh
 
 lint:
 	test -z "$$(gofmt -l $$(git ls-files '*.go'))"

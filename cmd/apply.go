@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/convergehq/converge/apply"
 	"github.com/convergehq/converge/internal/kube"
@@ -15,6 +16,8 @@ import (
 // applyFlags are the raw flag values of `converge apply`.
 type applyFlags struct {
 	manifestFlags
+	schemaFlags
+	Validate     string
 	DryRun       string
 	FieldManager string
 	Concurrency  int
@@ -24,6 +27,10 @@ type applyFlags struct {
 type applyOptions struct {
 	Load  manifests.Options
 	Apply apply.Options
+	// Validate is false with --validate=false; Warn prints problems and
+	// applies anyway.
+	Validate, Warn bool
+	Schemas        schemaOptions
 }
 
 // toOptions validates flags and turns them into options. It is pure.
@@ -40,13 +47,38 @@ func (f applyFlags) toOptions() (applyOptions, error) {
 	default:
 		return applyOptions{}, fmt.Errorf("invalid --dry-run %q: use none, client or server", f.DryRun)
 	}
+	so, err := f.schemaFlags.toOptions()
+	if err != nil {
+		return applyOptions{}, err
+	}
+	validate, warn, err := parseValidate(f.Validate)
+	if err != nil {
+		return applyOptions{}, err
+	}
 	if f.Concurrency < 0 {
 		return applyOptions{}, fmt.Errorf("invalid --concurrency %d: use a positive number, or 0 for the default", f.Concurrency)
 	}
 	return applyOptions{
-		Load:  load,
-		Apply: apply.Options{Concurrency: f.Concurrency, DryRun: dry, FieldManager: f.FieldManager},
+		Load:     load,
+		Apply:    apply.Options{Concurrency: f.Concurrency, DryRun: dry, FieldManager: f.FieldManager},
+		Validate: validate,
+		Warn:     warn,
+		Schemas:  so,
 	}, nil
+}
+
+// parseValidate reads kubectl's --validate values: true/strict, warn,
+// false/ignore.
+func parseValidate(v string) (validate, warn bool, err error) {
+	switch v {
+	case "", "true", "strict":
+		return true, false, nil
+	case "warn":
+		return true, true, nil
+	case "false", "ignore":
+		return false, false, nil
+	}
+	return false, false, fmt.Errorf("invalid --validate %q: use true (strict), warn or false", v)
 }
 
 func newApplyCommand(config *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
@@ -69,7 +101,9 @@ func newApplyCommand(config *genericclioptions.ConfigFlags, streams genericioopt
 		},
 	}
 	fl := cmd.Flags()
-	f.add(fl, "apply")
+	f.manifestFlags.add(fl, "apply")
+	f.schemaFlags.add(cmd, "cluster")
+	fl.StringVar(&f.Validate, "validate", "true", `"true"/"strict": validate every object first and apply nothing if any is invalid; "warn": print problems and apply; "false": skip`)
 	fl.StringVar(&f.DryRun, "dry-run", "none", `"none", "client" (print what would be sent) or "server" (send with dryRun=All, persist nothing)`)
 	fl.StringVar(&f.FieldManager, "field-manager", apply.DefaultFieldManager, "name recorded in managedFields for the changes")
 	fl.IntVar(&f.Concurrency, "concurrency", 0, "objects applied at once within a wave; 0 uses the default")
@@ -82,6 +116,9 @@ func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o appl
 		return fmt.Errorf("nothing was applied: %w", err)
 	}
 	printWarnings(streams.ErrOut, set)
+	if err := validateSet(ctx, config, o.validation(), set, streams, "nothing was applied"); err != nil {
+		return err
+	}
 	out := streams.Out
 	clients, err := kube.New(config)
 	if err != nil {
@@ -107,4 +144,41 @@ func dryRunSuffix(d apply.DryRun) string {
 		return " (server dry run)"
 	}
 	return ""
+}
+
+// validation holds the --validate settings shared by apply and diff.
+type validation struct {
+	Validate, Warn bool
+	Schemas        schemaOptions
+}
+
+func (o applyOptions) validation() validation {
+	return validation{Validate: o.Validate, Warn: o.Warn, Schemas: o.Schemas}
+}
+
+// validateSet checks the whole set against the schemas; with
+// --validate=true any problem stops the command before anything is sent.
+// prefix starts the error, such as "nothing was applied".
+func validateSet(ctx context.Context, config *genericclioptions.ConfigFlags, v validation, set manifests.Set, streams genericiooptions.IOStreams, prefix string) error {
+	if !v.Validate {
+		return nil
+	}
+	cat, problems, err := v.Schemas.catalog(ctx, config, set)
+	if err != nil {
+		return fmt.Errorf("%s: validate: %w; pass --validate=false to skip validation", prefix, err)
+	}
+	res := cat.Validate(ctx, set, v.Schemas.Validate)
+	problems = append(problems, res.Problems...)
+	if len(problems) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(problems))
+	for i, p := range problems {
+		msgs[i] = "  " + p.Error()
+	}
+	if v.Warn {
+		fmt.Fprintf(streams.ErrOut, "warning: %d validation problem(s):\n%s\n", len(problems), strings.Join(msgs, "\n"))
+		return nil
+	}
+	return fmt.Errorf("%s: %d validation problem(s):\n%s", prefix, len(problems), strings.Join(msgs, "\n"))
 }

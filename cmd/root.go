@@ -31,7 +31,7 @@ turns on the same objects.`,
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
 	config.AddFlags(root.PersistentFlags())
-	root.AddCommand(newApplyCommand(config, streams), newRenderCommand(streams), newVersionCommand(streams))
+	root.AddCommand(newApplyCommand(config, streams), newRenderCommand(streams), newValidateCommand(config, streams), newDiffCommand(config, streams), newVersionCommand(streams))
 	return root
 }
 
@@ -43,7 +43,9 @@ func Execute(ctx context.Context) int {
 
 func run(ctx context.Context, root *cobra.Command, errOut io.Writer) int {
 	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(errOut, "error:", err.Error())
+		if !errors.Is(err, errChanges) {
+			fmt.Fprintln(errOut, "error:", err.Error())
+		}
 		return exitCode(err)
 	}
 	return 0

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"sync"
 
 	"github.com/convergehq/converge/internal/kube"
@@ -28,6 +29,9 @@ type Options struct {
 type Planner struct {
 	Clients *kube.Clients
 	Options Options
+	// index holds live objects listed for the Plan in progress; it is nil
+	// otherwise, so a re-plan after a conflict reads fresh state.
+	index *liveIndex
 }
 
 // Plan computes the change for every object of set, in apply order. Errors
@@ -36,13 +40,11 @@ type Planner struct {
 // holds only the objects that planned.
 func (p *Planner) Plan(ctx context.Context, set manifests.Set) (ChangeSet, error) {
 	objs := set.Sorted()
+	p.index = p.prefetch(ctx, objs)
+	defer func() { p.index = nil }()
 	changes := make([]Change, len(objs))
 	errs := make([]error, len(objs))
-	n := p.Options.Concurrency
-	if n <= 0 {
-		n = DefaultConcurrency
-	}
-	sem := make(chan struct{}, n)
+	sem := make(chan struct{}, p.concurrency())
 	var wg sync.WaitGroup
 	for i, o := range objs {
 		wg.Add(1)
@@ -132,6 +134,12 @@ func (p *Planner) get(ctx context.Context, mapping *meta.RESTMapping, obj *unstr
 	if obj.GetName() == "" {
 		return nil, nil // generateName: always a new object
 	}
+	if live, listed := p.index.lookup(mapping, obj.GetNamespace(), obj.GetName()); listed {
+		if live == nil {
+			return nil, nil
+		}
+		return live.DeepCopy(), nil
+	}
 	live, err := p.resource(mapping, obj.GetNamespace()).Get(ctx, obj.GetName(), metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return nil, nil
@@ -165,7 +173,24 @@ func (p *Planner) patch(c *Change, obj *unstructured.Unstructured) error {
 		return fmt.Errorf("predict result: %w", err)
 	}
 	c.Predicted = &unstructured.Unstructured{}
-	return c.Predicted.UnmarshalJSON(predicted)
+	if err := c.Predicted.UnmarshalJSON(predicted); err != nil {
+		return err
+	}
+	if noEffect(c.Live, c.Predicted) {
+		// A patch that changes nothing the server keeps, such as a
+		// Secret's stringData the server folds into equal data.
+		c.Action, c.Patch, c.PatchType, c.Predicted = ActionUnchanged, nil, "", c.Live
+	}
+	return nil
+}
+
+// noEffect reports whether the predicted object equals the live one once
+// the server's own fields are set aside, last-applied annotation included.
+func noEffect(live, predicted *unstructured.Unstructured) bool {
+	if live.GetAnnotations()[LastAppliedAnnotation] != predicted.GetAnnotations()[LastAppliedAnnotation] {
+		return false
+	}
+	return reflect.DeepEqual(Normalize(live, nil).Object, Normalize(predicted, nil).Object)
 }
 
 // Resource returns the client for the change's object.

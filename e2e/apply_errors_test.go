@@ -20,6 +20,15 @@ func TestApplyErrorsNameTheObjectAndFileAndApplyNothing(t *testing.T) {
 				"ok.yaml":  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: should-not-exist\n",
 				"bad.yaml": "apiVersion: example.invalid/v1\nkind: Gizmo\nmetadata:\n  name: g\n",
 			},
+			want: []string{"gizmo.example.invalid/g", "bad.yaml:1", "no schema for example.invalid/v1, Kind=Gizmo", "nothing was applied"},
+		},
+		{
+			name: "unknown kind without validation",
+			files: map[string]string{
+				"ok.yaml":  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: should-not-exist\n",
+				"bad.yaml": "apiVersion: example.invalid/v1\nkind: Gizmo\nmetadata:\n  name: g\n",
+			},
+			args: []string{"--validate=false"},
 			want: []string{"gizmo.example.invalid/g", "bad.yaml:1", "does not serve kind \"Gizmo\"", "nothing was applied"},
 		},
 		{
@@ -53,7 +62,7 @@ func TestApplyErrorsNameTheObjectAndFileAndApplyNothing(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ns := testcluster.Namespace(t)
 			dir := writeFiles(t, tc.files)
-			r := converge(t, "apply", "-n", ns, "-f", dir)
+			r := converge(t, append([]string{"apply", "-n", ns, "-f", dir}, tc.args...)...)
 			if r.code == 0 {
 				t.Fatalf("apply succeeded, want failure\n%s", r.stdout)
 			}

@@ -15,3 +15,5 @@ type ctxT = context.Context
 func listBy(selector string) metav1.ListOptions {
 	return metav1.ListOptions{LabelSelector: selector}
 }
+
+var getOpts = metav1.GetOptions{}

@@ -1,0 +1,163 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/convergehq/converge/diff"
+	"github.com/convergehq/converge/internal/kube"
+	"github.com/convergehq/converge/manifests"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+)
+
+// Exit codes of diff, as kubectl diff: 0 no changes, 1 changes, >1 error.
+const (
+	exitDiffChanges = 1
+	exitDiffError   = 2
+)
+
+// diffFlags are the raw flag values of `converge diff`.
+type diffFlags struct {
+	manifestFlags
+	schemaFlags
+	Validate         string
+	ServerSideDryRun bool
+	Ignore           []string
+	Output           string
+	FieldManager     string
+	Concurrency      int
+}
+
+// diffOptions are validated diff settings.
+type diffOptions struct {
+	Load         manifests.Options
+	Validation   validation
+	ServerSide   bool
+	Ignore       []diff.IgnoreRule
+	Output       string
+	FieldManager string
+	Concurrency  int
+}
+
+// toOptions validates flags. It is pure.
+func (f diffFlags) toOptions() (diffOptions, error) {
+	load, err := f.manifestFlags.toOptions()
+	if err != nil {
+		return diffOptions{}, err
+	}
+	so, err := f.schemaFlags.toOptions()
+	if err != nil {
+		return diffOptions{}, err
+	}
+	validate, warn, err := parseValidate(f.Validate)
+	if err != nil {
+		return diffOptions{}, err
+	}
+	o := diffOptions{Load: load, Validation: validation{Validate: validate, Warn: warn, Schemas: so},
+		ServerSide: f.ServerSideDryRun, Output: f.Output, FieldManager: f.FieldManager, Concurrency: f.Concurrency}
+	for _, s := range f.Ignore {
+		r, err := diff.ParseIgnore(s)
+		if err != nil {
+			return diffOptions{}, err
+		}
+		o.Ignore = append(o.Ignore, r)
+	}
+	switch f.Output {
+	case "text", "json", "markdown":
+	default:
+		return diffOptions{}, fmt.Errorf("invalid -o %q: use text, json or markdown", f.Output)
+	}
+	return o, nil
+}
+
+func newDiffCommand(config *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
+	var f diffFlags
+	cmd := &cobra.Command{
+		Use:   "diff (-f FILENAME | -k DIR)",
+		Short: "Show exactly what apply would change, object by object",
+		Long: `Diff computes the same plan apply would execute and shows, for each object,
+the live object against the predicted object after apply. Secret values are
+never shown: only which keys change, with their lengths.
+
+Exit status, as kubectl diff: 0 no changes, 1 changes, >1 error.`,
+		Example: `  converge diff -f examples/flask
+  converge diff -k overlays/prod -o markdown > comment.md
+  converge diff -f app/ --server-side-dry-run --ignore Deployment:spec.replicas`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o, err := f.toOptions()
+			if err != nil {
+				return &ExitError{Code: exitDiffError, Err: err}
+			}
+			o.Load.Stdin = streams.In
+			return runDiff(cmd.Context(), config, o, streams)
+		},
+	}
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &ExitError{Code: exitDiffError, Err: err} })
+	fl := cmd.Flags()
+	f.manifestFlags.add(fl, "diff")
+	f.schemaFlags.add(cmd, "cluster")
+	fl.StringVar(&f.Validate, "validate", "true", `"true": validate first and stop on any problem; "warn"; "false": skip`)
+	fl.BoolVar(&f.ServerSideDryRun, "server-side-dry-run", false, "let the API server compute the predicted objects (defaulting and admission included)")
+	fl.StringArrayVar(&f.Ignore, "ignore", nil, "hide a field others own: spec.replicas, /spec/replicas or Deployment:spec.replicas; repeatable")
+	fl.StringVarP(&f.Output, "output", "o", "text", "output format: text (unified diff), json (change set) or markdown (pull-request comment)")
+	fl.StringVar(&f.FieldManager, "field-manager", "converge", "field manager for --server-side-dry-run requests")
+	fl.IntVar(&f.Concurrency, "concurrency", 0, "objects read at once; 0 uses the default")
+	return cmd
+}
+
+func runDiff(ctx context.Context, config *genericclioptions.ConfigFlags, o diffOptions, streams genericiooptions.IOStreams) error {
+	fail := func(err error) error { return &ExitError{Code: exitDiffError, Err: err} }
+	set, err := manifests.Load(ctx, o.Load)
+	if err != nil {
+		return fail(err)
+	}
+	printWarnings(streams.ErrOut, set)
+	if err := validateSet(ctx, config, o.Validation, set, streams, "cannot diff"); err != nil {
+		return fail(err)
+	}
+	clients, err := kube.New(config)
+	if err != nil {
+		return fail(err)
+	}
+	planner := &diff.Planner{Clients: clients, Options: diff.Options{Concurrency: o.Concurrency}}
+	cs, err := planner.Plan(ctx, set)
+	if err != nil {
+		return fail(err)
+	}
+	if o.ServerSide {
+		if err := planner.PredictOnServer(ctx, cs, o.FieldManager); err != nil {
+			return fail(err)
+		}
+	}
+	report := diff.NewReport(cs, o.Ignore)
+	if err := writeDiff(ctx, report, o.Output, streams); err != nil {
+		return fail(err)
+	}
+	if report.HasChanges() {
+		return &ExitError{Code: exitDiffChanges, Err: errChanges}
+	}
+	return nil
+}
+
+// errChanges is the quiet "error" of a diff with changes: exit status 1,
+// nothing printed.
+var errChanges = fmt.Errorf("changes found")
+
+func writeDiff(ctx context.Context, r diff.Report, output string, streams genericiooptions.IOStreams) error {
+	switch output {
+	case "json":
+		return r.WriteJSON(streams.Out)
+	case "markdown":
+		return r.WriteMarkdown(streams.Out)
+	}
+	if ext := os.Getenv(diff.ExternalDiffEnv); ext != "" {
+		return r.WriteExternal(ctx, ext, streams.Out, streams.ErrOut)
+	}
+	f, ok := streams.Out.(*os.File)
+	return r.WriteText(streams.Out, ok && term.IsTerminal(int(f.Fd())))
+}

@@ -1,0 +1,169 @@
+package cmd
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/convergehq/converge/manifests"
+	"github.com/convergehq/converge/schemas"
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+)
+
+// Exit codes of validate: 0 valid, 1 invalid, 2 usage or internal error.
+const (
+	exitInvalid = 1
+	exitUsage   = 2
+)
+
+// schemaFlags choose and tune schema validation; apply and validate share
+// them.
+type schemaFlags struct {
+	KubernetesVersion    string
+	Schemas              string
+	Strict               bool
+	IgnoreMissingSchemas bool
+}
+
+func (f *schemaFlags) add(cmd *cobra.Command, defaultSource string) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.KubernetesVersion, "kubernetes-version", "", fmt.Sprintf("Kubernetes version of the bundled schemas %v (default newest)", schemas.BundledVersions()))
+	fl.StringVar(&f.Schemas, "schemas", defaultSource, `"bundled" (offline) or "cluster" (the target cluster's /openapi/v3, CRDs included)`)
+	fl.BoolVar(&f.Strict, "strict", true, "unknown fields and duplicate keys are errors, as kubectl --validate=strict")
+	fl.BoolVar(&f.IgnoreMissingSchemas, "ignore-missing-schemas", false, "count objects without a schema as unchecked instead of failing")
+}
+
+// schemaOptions are validated schema settings.
+type schemaOptions struct {
+	Version  string
+	Live     bool
+	Validate schemas.Options
+}
+
+func (f schemaFlags) toOptions() (schemaOptions, error) {
+	o := schemaOptions{Version: f.KubernetesVersion, Validate: schemas.Options{Strict: f.Strict, IgnoreMissingSchemas: f.IgnoreMissingSchemas}}
+	switch f.Schemas {
+	case "bundled":
+	case "cluster":
+		if f.KubernetesVersion != "" {
+			return o, fmt.Errorf("--kubernetes-version picks bundled schemas; it cannot be used with --schemas=cluster")
+		}
+		o.Live = true
+	default:
+		return o, fmt.Errorf("invalid --schemas %q: use bundled or cluster", f.Schemas)
+	}
+	return o, nil
+}
+
+// catalog returns the schemas to validate against, with the set's CRDs.
+func (o schemaOptions) catalog(ctx context.Context, config *genericclioptions.ConfigFlags, set manifests.Set) (*schemas.Catalog, []schemas.Problem, error) {
+	var cat *schemas.Catalog
+	var err error
+	if o.Live {
+		dc, derr := config.ToDiscoveryClient()
+		if derr != nil {
+			return nil, nil, fmt.Errorf("connect to the cluster for its schemas: %w", derr)
+		}
+		cat, err = schemas.Live(ctx, dc)
+	} else {
+		cat, err = schemas.Bundled(o.Version)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	cat, problems := cat.WithCRDs(set)
+	return cat, problems, nil
+}
+
+// validateFlags are the raw flag values of `converge validate`.
+type validateFlags struct {
+	manifestFlags
+	schemaFlags
+	Output string
+}
+
+type validateOptions struct {
+	Load    manifests.Options
+	Schemas schemaOptions
+	Output  string
+}
+
+// toOptions validates flags. It is pure.
+func (f validateFlags) toOptions() (validateOptions, error) {
+	load, err := f.manifestFlags.toOptions()
+	if err != nil {
+		return validateOptions{}, err
+	}
+	so, err := f.schemaFlags.toOptions()
+	if err != nil {
+		return validateOptions{}, err
+	}
+	switch f.Output {
+	case "text", "json", "junit":
+	default:
+		return validateOptions{}, fmt.Errorf("invalid -o %q: use text, json or junit", f.Output)
+	}
+	return validateOptions{Load: load, Schemas: so, Output: f.Output}, nil
+}
+
+func newValidateCommand(config *genericclioptions.ConfigFlags, streams genericiooptions.IOStreams) *cobra.Command {
+	var f validateFlags
+	cmd := &cobra.Command{
+		Use:   "validate (-f FILENAME | -k DIR)",
+		Short: "Validate manifests against Kubernetes OpenAPI schemas, offline or against the cluster",
+		Long: `Validate checks every object against the OpenAPI schemas of a Kubernetes
+version, as strictly as the API server: unknown fields, wrong types, missing
+required fields, bad enums and formats, duplicate keys in keyed lists. Custom
+resources are checked against CustomResourceDefinitions in the same set.
+
+Exit status: 0 valid, 1 invalid, 2 usage or internal error.`,
+		Example: `  converge validate -f examples/flask
+  converge validate -k overlays/prod --kubernetes-version 1.35 -o junit > report.xml
+  converge validate -f crs/ --schemas=cluster`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			o, err := f.toOptions()
+			if err != nil {
+				return &ExitError{Code: exitUsage, Err: err}
+			}
+			o.Load.Stdin = streams.In
+			return runValidate(cmd.Context(), config, o, streams)
+		},
+	}
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &ExitError{Code: exitUsage, Err: err} })
+	f.manifestFlags.add(cmd.Flags(), "validate")
+	f.schemaFlags.add(cmd, "bundled")
+	cmd.Flags().StringVarP(&f.Output, "output", "o", "text", "output format: text, json or junit")
+	return cmd
+}
+
+func runValidate(ctx context.Context, config *genericclioptions.ConfigFlags, o validateOptions, streams genericiooptions.IOStreams) error {
+	set, err := manifests.Load(ctx, o.Load)
+	if err != nil {
+		return &ExitError{Code: exitInvalid, Err: err}
+	}
+	printWarnings(streams.ErrOut, set)
+	cat, crdProblems, err := o.Schemas.catalog(ctx, config, set)
+	if err != nil {
+		return &ExitError{Code: exitUsage, Err: err}
+	}
+	res := cat.Validate(ctx, set, o.Schemas.Validate)
+	res.Problems = append(crdProblems, res.Problems...)
+	report := schemas.Report{KubernetesVersion: cat.KubernetesVersion(), Set: set, Result: res}
+	switch o.Output {
+	case "json":
+		err = report.WriteJSON(streams.Out)
+	case "junit":
+		err = report.WriteJUnit(streams.Out)
+	default:
+		err = report.WriteText(streams.Out)
+	}
+	if err != nil {
+		return &ExitError{Code: exitUsage, Err: err}
+	}
+	if !report.Valid() {
+		return &ExitError{Code: exitInvalid, Err: fmt.Errorf("validation failed with %d problem(s); fix the manifests at the places named above", len(res.Problems))}
+	}
+	return nil
+}

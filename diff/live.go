@@ -1,0 +1,99 @@
+package diff
+
+import (
+	"context"
+	"sync"
+
+	"github.com/convergehq/converge/manifests"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+// listThreshold is how many objects of one resource and namespace make a
+// LIST cheaper than a GET per object.
+const listThreshold = 3
+
+// liveKey identifies a resource in a namespace.
+type liveKey struct {
+	resource  schema.GroupVersionResource
+	namespace string
+}
+
+// liveIndex holds the objects read with one LIST per resource and
+// namespace, so planning a large set does not GET every object.
+type liveIndex struct {
+	listed map[liveKey]map[string]*unstructured.Unstructured
+}
+
+// lookup returns the live object and whether its resource and namespace
+// were listed; when listed, a nil object means it does not exist.
+func (ix *liveIndex) lookup(m *meta.RESTMapping, ns, name string) (*unstructured.Unstructured, bool) {
+	if ix == nil {
+		return nil, false
+	}
+	if m.Scope.Name() != meta.RESTScopeNameNamespace {
+		ns = ""
+	}
+	objs, ok := ix.listed[liveKey{resource: m.Resource, namespace: ns}]
+	if !ok {
+		return nil, false
+	}
+	return objs[name], true
+}
+
+// prefetch lists every resource and namespace that holds at least
+// listThreshold objects of the set. A LIST that fails is skipped: those
+// objects are read one by one, and any real error shows there.
+func (p *Planner) prefetch(ctx context.Context, objs []manifests.Object) *liveIndex {
+	counts := map[liveKey]int{}
+	mappings := map[liveKey]*meta.RESTMapping{}
+	for _, o := range objs {
+		obj := o.DeepCopy()
+		m, err := p.resolve(obj)
+		if err != nil || obj.GetName() == "" {
+			continue
+		}
+		k := liveKey{resource: m.Resource, namespace: obj.GetNamespace()}
+		counts[k]++
+		mappings[k] = m
+	}
+	ix := &liveIndex{listed: map[liveKey]map[string]*unstructured.Unstructured{}}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, p.concurrency())
+	for k, n := range counts {
+		if n < listThreshold {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			list, err := p.resource(mappings[k], k.namespace).List(ctx, metav1.ListOptions{})
+			if err != nil {
+				return
+			}
+			byName := make(map[string]*unstructured.Unstructured, len(list.Items))
+			for i := range list.Items {
+				item := &list.Items[i]
+				// Items of a LIST carry no apiVersion and kind of their own.
+				item.SetGroupVersionKind(mappings[k].GroupVersionKind)
+				byName[item.GetName()] = item
+			}
+			mu.Lock()
+			ix.listed[k] = byName
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return ix
+}
+
+func (p *Planner) concurrency() int {
+	if p.Options.Concurrency > 0 {
+		return p.Options.Concurrency
+	}
+	return DefaultConcurrency
+}

@@ -1,0 +1,41 @@
+package diff
+
+import (
+	"encoding/json"
+	"io"
+)
+
+type jsonEntry struct {
+	Group     string        `json:"group"`
+	Kind      string        `json:"kind"`
+	Namespace string        `json:"namespace,omitempty"`
+	Name      string        `json:"name"`
+	Origin    string        `json:"origin"`
+	Action    string        `json:"action"`
+	Fields    []FieldChange `json:"fields,omitempty"`
+	Object    any           `json:"object,omitempty"`
+}
+
+// WriteJSON prints the change set as one JSON document: the counts, and per
+// changed object its action and per-field changes (whole object for a
+// create). Values are masked like every other output.
+func (r Report) WriteJSON(w io.Writer) error {
+	out := struct {
+		Summary map[string]int `json:"summary"`
+		Changes []jsonEntry    `json:"changes"`
+	}{
+		Summary: map[string]int{"create": r.Create, "update": r.Update, "unchanged": r.Unchanged},
+		Changes: []jsonEntry{},
+	}
+	for _, e := range r.Entries {
+		je := jsonEntry{Group: e.ID.Group, Kind: e.ID.Kind, Namespace: e.ID.Namespace, Name: e.ID.Name, Origin: e.Origin.String(), Action: verb(e.Action), Fields: e.Fields}
+		if e.Action == ActionCreate {
+			je.Object = e.After.Object
+		}
+		out.Changes = append(out.Changes, je)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

@@ -1,0 +1,114 @@
+package schemas
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// compiler compiles the schemas of one catalog on first use. jsonschema's
+// Compiler is not safe for concurrent use, so compilation is serialized;
+// each compiled schema is then shared, read-only, by all goroutines.
+// Schemas refer to each other (recursively, for CRD schemas), and the
+// compiler compiles each referenced schema once.
+type compiler struct {
+	mu      sync.Mutex
+	c       *jsonschema.Compiler
+	entries sync.Map // resource URL -> *compiled
+}
+
+// compiled is one schema, compiled at most once.
+type compiled struct {
+	once sync.Once
+	sch  *jsonschema.Schema
+	err  error
+}
+
+func newCompiler(defs *definitions, docs map[string]any) *compiler {
+	c := jsonschema.NewCompiler()
+	c.DefaultDraft(jsonschema.Draft2020)
+	c.AssertFormat()
+	c.AssertVocabs()
+	c.RegisterVocabulary(listVocabulary)
+	for _, f := range formats {
+		c.RegisterFormat(f)
+	}
+	c.UseLoader(&loader{defs: defs, docs: docs})
+	return &compiler{c: c}
+}
+
+// schema returns the compiled schema at resource URL u.
+func (cc *compiler) schema(u string) (*jsonschema.Schema, error) {
+	e, ok := cc.entries.Load(u)
+	if !ok {
+		e, _ = cc.entries.LoadOrStore(u, &compiled{})
+	}
+	en := e.(*compiled)
+	en.once.Do(func() {
+		cc.mu.Lock()
+		defer cc.mu.Unlock()
+		en.sch, en.err = cc.c.Compile(u)
+	})
+	return en.sch, en.err
+}
+
+// loader hands the compiler converted schemas: component schemas are
+// converted when first referenced, CRD schemas were converted by
+// WithCRDs. It runs under compiler.mu.
+type loader struct {
+	defs *definitions
+	docs map[string]any
+}
+
+// Load implements jsonschema.URLLoader.
+func (l *loader) Load(u string) (any, error) {
+	if doc, ok := l.docs[u]; ok {
+		return doc, nil
+	}
+	escaped, ok := strings.CutPrefix(u, defsBase)
+	if !ok {
+		return nil, fmt.Errorf("no schema at %s", u)
+	}
+	name, err := url.PathUnescape(escaped)
+	if err != nil {
+		return nil, fmt.Errorf("no schema at %s: %w", u, err)
+	}
+	raw := l.defs.parse(name)
+	if raw == nil {
+		return nil, fmt.Errorf("no schema named %s", name)
+	}
+	cv := converter{raw: l.defs.parseRef}
+	out, err := cv.definition(name, raw)
+	if err != nil {
+		return nil, fmt.Errorf("convert schema %s: %w", name, err)
+	}
+	return out, nil
+}
+
+// parse decodes the named definition, or returns nil. Numbers stay
+// json.Number, as jsonschema expects in schemas.
+func (d *definitions) parse(name string) map[string]any {
+	raw, ok := d.raw[name]
+	if !ok {
+		return nil
+	}
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(string(raw)))
+	if err != nil {
+		return nil
+	}
+	m, _ := doc.(map[string]any)
+	return m
+}
+
+// parseRef decodes the definition a local $ref points to, or returns nil.
+func (d *definitions) parseRef(ref string) map[string]any {
+	for _, prefix := range []string{"#/components/schemas/", "#/definitions/"} {
+		if name, ok := strings.CutPrefix(ref, prefix); ok {
+			return d.parse(name)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,162 @@
+// Command gen writes a bundled schema file for package schemas: every
+// component schema of a Kubernetes API server's OpenAPI v3 documents, merged
+// and gzip-compressed.
+//
+// From a running API server (the local control plane in `make schemas`):
+//
+//	go run ./schemas/gen --kubeconfig KUBECONFIG --out schemas/data/v1.36.json.gz
+//
+// From the OpenAPI v3 documents an API server of another version published
+// into the k8s.io/kubernetes module (api/openapi-spec/v3):
+//
+//	go run ./schemas/gen --from-dir DIR --version v1.35.4 --out schemas/data/v1.35.json.gz
+package main
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/tools/clientcmd"
+)
+
+// bundle is the file format package schemas embeds.
+type bundle struct {
+	KubernetesVersion string                     `json:"kubernetesVersion"`
+	Source            string                     `json:"source"`
+	Schemas           map[string]json.RawMessage `json:"schemas"`
+}
+
+type document struct {
+	Components struct {
+		Schemas map[string]json.RawMessage `json:"schemas"`
+	} `json:"components"`
+}
+
+func main() {
+	kubeconfig := flag.String("kubeconfig", "", "read /openapi/v3 from this cluster")
+	fromDir := flag.String("from-dir", "", "read *_openapi.json documents from this directory")
+	version := flag.String("version", "", "Kubernetes version of --from-dir documents")
+	out := flag.String("out", "", "bundle file to write (.json.gz)")
+	flag.Parse()
+	var b bundle
+	var err error
+	switch {
+	case *out == "":
+		err = fmt.Errorf("--out is required")
+	case *kubeconfig != "":
+		b, err = fromServer(*kubeconfig)
+	case *fromDir != "" && *version != "":
+		b, err = fromFiles(*fromDir, *version)
+	default:
+		err = fmt.Errorf("pass --kubeconfig, or --from-dir with --version")
+	}
+	if err == nil {
+		err = write(*out, b)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "gen:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("wrote %s: %d schemas for Kubernetes %s\n", *out, len(b.Schemas), b.KubernetesVersion)
+}
+
+func fromServer(kubeconfig string) (bundle, error) {
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		return bundle{}, err
+	}
+	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	if err != nil {
+		return bundle{}, err
+	}
+	info, err := dc.ServerVersion()
+	if err != nil {
+		return bundle{}, err
+	}
+	paths, err := dc.OpenAPIV3().Paths()
+	if err != nil {
+		return bundle{}, fmt.Errorf("read /openapi/v3: %w", err)
+	}
+	b := bundle{KubernetesVersion: info.GitVersion, Source: "/openapi/v3 of a live kube-apiserver " + info.GitVersion, Schemas: map[string]json.RawMessage{}}
+	for _, name := range sortedKeys(paths) {
+		data, err := paths[name].Schema("application/json")
+		if err != nil {
+			return bundle{}, fmt.Errorf("read /openapi/v3/%s: %w", name, err)
+		}
+		if err := merge(b.Schemas, data); err != nil {
+			return bundle{}, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return b, nil
+}
+
+func fromFiles(dir, version string) (bundle, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*_openapi.json"))
+	if err != nil || len(files) == 0 {
+		return bundle{}, fmt.Errorf("no *_openapi.json in %s", dir)
+	}
+	sort.Strings(files)
+	b := bundle{KubernetesVersion: version, Source: "api/openapi-spec/v3 of k8s.io/kubernetes " + version, Schemas: map[string]json.RawMessage{}}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return bundle{}, err
+		}
+		if err := merge(b.Schemas, data); err != nil {
+			return bundle{}, fmt.Errorf("%s: %w", f, err)
+		}
+	}
+	return b, nil
+}
+
+// merge adds a document's built-in component schemas. Names are fully
+// qualified, so the same name in two documents is the same schema. Custom
+// resources installed in the cluster (names outside io.k8s.) are left out:
+// they are not part of a Kubernetes version.
+func merge(into map[string]json.RawMessage, data []byte) error {
+	var doc document
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return err
+	}
+	for name, s := range doc.Components.Schemas {
+		if strings.HasPrefix(name, "io.k8s.") {
+			into[name] = s
+		}
+	}
+	return nil
+}
+
+func write(path string, b bundle) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	zw, err := gzip.NewWriterLevel(f, gzip.BestCompression)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(zw)
+	if err := enc.Encode(b); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return f.Close()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

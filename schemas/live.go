@@ -1,0 +1,124 @@
+package schemas
+
+import (
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/openapi"
+)
+
+// Live returns the catalog a cluster serves at /openapi/v3, so custom
+// resources installed there validate too. Catalogs are cached in the user
+// cache dir per server version and schema hash: the API server puts a hash
+// of each document in its path list, so a cached copy is reused exactly
+// until the cluster's schemas change.
+func Live(ctx context.Context, dc discovery.DiscoveryInterface) (*Catalog, error) {
+	info, err := dc.ServerVersion()
+	if err != nil {
+		return nil, fmt.Errorf("read the server version: %w", err)
+	}
+	paths, err := dc.OpenAPIV3().Paths()
+	if err != nil {
+		return nil, fmt.Errorf("read /openapi/v3 from the cluster: %w; use bundled schemas with --schemas=bundled", err)
+	}
+	names := make([]string, 0, len(paths))
+	for name := range paths {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	cacheFile := liveCachePath(info.GitVersion, paths, names)
+	if all, err := readCache(cacheFile); err == nil {
+		return FromOpenAPI(info.GitVersion, all)
+	}
+	all := map[string]json.RawMessage{}
+	for _, name := range names {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		data, err := paths[name].Schema("application/json")
+		if err != nil {
+			return nil, fmt.Errorf("read /openapi/v3/%s: %w", name, err)
+		}
+		var doc struct {
+			Components struct {
+				Schemas map[string]json.RawMessage `json:"schemas"`
+			} `json:"components"`
+		}
+		if err := json.Unmarshal(data, &doc); err != nil {
+			return nil, fmt.Errorf("parse /openapi/v3/%s: %w", name, err)
+		}
+		for k, v := range doc.Components.Schemas {
+			all[k] = v
+		}
+	}
+	_ = writeCache(cacheFile, all) // a cache that cannot be written only costs time
+	return FromOpenAPI(info.GitVersion, all)
+}
+
+// liveCachePath keys the cache on every document's server-relative URL,
+// which carries the document's hash.
+func liveCachePath(version string, paths map[string]openapi.GroupVersion, names []string) string {
+	dir, err := os.UserCacheDir()
+	if err != nil || version == "" {
+		return ""
+	}
+	h := sha256.New()
+	for _, name := range names {
+		h.Write([]byte(name))
+		h.Write([]byte(paths[name].ServerRelativeURL()))
+	}
+	safe := strings.NewReplacer("/", "_", "+", "_").Replace(version)
+	return filepath.Join(dir, "converge", "schemas", safe+"-"+hex.EncodeToString(h.Sum(nil))[:16]+".json.gz")
+}
+
+func readCache(path string) (map[string]json.RawMessage, error) {
+	if path == "" {
+		return nil, os.ErrNotExist
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return nil, err
+	}
+	var all map[string]json.RawMessage
+	return all, json.NewDecoder(zr).Decode(&all)
+}
+
+func writeCache(path string, all map[string]json.RawMessage) error {
+	if path == "" {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "partial-*")
+	if err != nil {
+		return err
+	}
+	zw := gzip.NewWriter(tmp)
+	err = json.NewEncoder(zw).Encode(all)
+	if cerr := zw.Close(); err == nil {
+		err = cerr
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,137 @@
+package schemas
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"io"
+
+	"github.com/convergehq/converge/manifests"
+)
+
+// Report is a validation result ready to print.
+type Report struct {
+	// KubernetesVersion is the version the schemas describe.
+	KubernetesVersion string
+	Set               manifests.Set
+	Result            Result
+}
+
+// Valid reports whether no object had a problem.
+func (r Report) Valid() bool { return len(r.Result.Problems) == 0 }
+
+// WriteText prints one line per problem and a summary.
+func (r Report) WriteText(w io.Writer) error {
+	for _, p := range r.Result.Problems {
+		if _, err := fmt.Fprintln(w, p.Error()); err != nil {
+			return err
+		}
+	}
+	for _, id := range r.Result.Missing {
+		fmt.Fprintf(w, "warning: %s: no schema, not checked\n", id)
+	}
+	invalid := map[manifests.ObjectID]bool{}
+	for _, p := range r.Result.Problems {
+		invalid[p.ID] = true
+	}
+	summary := fmt.Sprintf("%d objects checked against Kubernetes %s: %d valid, %d invalid",
+		r.Result.Checked, r.KubernetesVersion, r.Result.Checked-len(invalid), len(invalid))
+	if n := len(r.Result.Missing); n > 0 {
+		summary += fmt.Sprintf(", %d without schema (unchecked)", n)
+	}
+	_, err := fmt.Fprintln(w, summary)
+	return err
+}
+
+type jsonProblem struct {
+	Object string `json:"object"`
+	File   string `json:"file"`
+	Line   int    `json:"line,omitempty"`
+	Path   string `json:"path,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// WriteJSON prints the result as one JSON document.
+func (r Report) WriteJSON(w io.Writer) error {
+	out := struct {
+		Valid             bool          `json:"valid"`
+		KubernetesVersion string        `json:"kubernetesVersion"`
+		Checked           int           `json:"checked"`
+		Problems          []jsonProblem `json:"problems"`
+		Unchecked         []string      `json:"unchecked"`
+	}{Valid: r.Valid(), KubernetesVersion: r.KubernetesVersion, Checked: r.Result.Checked, Problems: []jsonProblem{}, Unchecked: []string{}}
+	for _, p := range r.Result.Problems {
+		out.Problems = append(out.Problems, jsonProblem{Object: p.ID.String(), File: p.Origin.File, Line: p.Origin.Line, Path: p.Path, Reason: p.Reason})
+	}
+	for _, id := range r.Result.Missing {
+		out.Unchecked = append(out.Unchecked, id.String())
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}
+
+type junitSuites struct {
+	XMLName xml.Name   `xml:"testsuites"`
+	Suites  []junitRun `xml:"testsuite"`
+}
+
+type junitRun struct {
+	Name     string      `xml:"name,attr"`
+	Tests    int         `xml:"tests,attr"`
+	Failures int         `xml:"failures,attr"`
+	Skipped  int         `xml:"skipped,attr"`
+	Cases    []junitCase `xml:"testcase"`
+}
+
+type junitCase struct {
+	Name      string         `xml:"name,attr"`
+	ClassName string         `xml:"classname,attr"`
+	Failures  []junitFailure `xml:"failure,omitempty"`
+	Skipped   *struct{}      `xml:"skipped,omitempty"`
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit prints a JUnit XML report with one test case per object, for
+// CI systems that show test results.
+func (r Report) WriteJUnit(w io.Writer) error {
+	byID := map[manifests.ObjectID][]Problem{}
+	for _, p := range r.Result.Problems {
+		byID[p.ID] = append(byID[p.ID], p)
+	}
+	missing := map[manifests.ObjectID]bool{}
+	for _, id := range r.Result.Missing {
+		missing[id] = true
+	}
+	run := junitRun{Name: "converge validate (Kubernetes " + r.KubernetesVersion + ")"}
+	for _, o := range r.Set.Objects {
+		id := o.ID()
+		c := junitCase{Name: id.String(), ClassName: o.Origin.File}
+		for _, p := range byID[id] {
+			c.Failures = append(c.Failures, junitFailure{Message: p.Path + ": " + p.Reason, Text: p.Error()})
+		}
+		if missing[id] {
+			c.Skipped = &struct{}{}
+			run.Skipped++
+		}
+		if len(c.Failures) > 0 {
+			run.Failures++
+		}
+		run.Cases = append(run.Cases, c)
+	}
+	run.Tests = len(run.Cases)
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
+	}
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(junitSuites{Suites: []junitRun{run}}); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, "\n")
+	return err
+}

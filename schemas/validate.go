@@ -1,0 +1,134 @@
+package schemas
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/convergehq/converge/manifests"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// Options tune validation. The zero value checks leniently with
+// GOMAXPROCS goroutines; converge validate sets Strict unless told not to.
+type Options struct {
+	// Strict makes unknown fields errors, as kubectl --validate=strict.
+	// Without it, unknown fields are accepted (the API server drops them)
+	// and every other check still applies.
+	Strict bool
+	// IgnoreMissingSchemas counts objects of kinds without a schema in
+	// Result.Missing instead of reporting them as problems.
+	IgnoreMissingSchemas bool
+	// Concurrency is how many objects are checked at once; 0 means
+	// GOMAXPROCS.
+	Concurrency int
+}
+
+// Result is the outcome of validating a set.
+type Result struct {
+	// Problems lists every problem of every object, in the order of the
+	// set, and by field within an object.
+	Problems []Problem
+	// Checked counts the objects that were checked: every object not in
+	// Missing (an object without a schema that is not ignored is checked,
+	// and fails).
+	Checked int
+	// Missing lists, with Options.IgnoreMissingSchemas, the objects that
+	// have no schema and so were not checked, in set order.
+	Missing []manifests.ObjectID
+}
+
+// Validator checks a set of objects against schemas. *Catalog implements
+// it.
+type Validator interface {
+	Validate(ctx context.Context, set manifests.Set, opts Options) Result
+}
+
+var _ Validator = (*Catalog)(nil)
+
+// objectResult is the outcome for one object.
+type objectResult struct {
+	done     bool
+	missing  bool
+	problems []Problem
+}
+
+// Validate checks every object of set, concurrently, and returns all their
+// problems. When ctx ends, objects not yet checked are left out of Checked
+// and Problems; the caller can tell from ctx.Err().
+func (c *Catalog) Validate(ctx context.Context, set manifests.Set, opts Options) Result {
+	n := len(set.Objects)
+	results := make([]objectResult, n)
+	workers := opts.Concurrency
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n || ctx.Err() != nil {
+					return
+				}
+				results[i] = c.validateObject(set.Objects[i], opts)
+			}
+		})
+	}
+	wg.Wait()
+	var res Result
+	for i, r := range results {
+		switch {
+		case !r.done:
+		case r.missing && opts.IgnoreMissingSchemas:
+			res.Missing = append(res.Missing, set.Objects[i].ID())
+		default:
+			res.Checked++
+			res.Problems = append(res.Problems, r.problems...)
+		}
+	}
+	return res
+}
+
+// validateObject checks one object against the schema of its kind.
+func (c *Catalog) validateObject(o manifests.Object, opts Options) objectResult {
+	gvk := o.GroupVersionKind()
+	problem := func(path, reason string) Problem {
+		return Problem{ID: o.ID(), Origin: o.Origin, Path: path, Reason: reason}
+	}
+	sch, err := c.schemaFor(gvk)
+	if err != nil {
+		return objectResult{done: true, problems: []Problem{problem("", fmt.Sprintf("cannot compile the schema of %s: %v", gvk, err))}}
+	}
+	if sch == nil {
+		return objectResult{done: true, missing: true, problems: []Problem{problem("", c.missingReason(gvk))}}
+	}
+	var root any = o.Object
+	if hasNull(root) {
+		root = pruneNulls(root, sch)
+	}
+	var found []issue
+	if err := sch.Validate(root); err != nil {
+		var verr *jsonschema.ValidationError
+		if !errors.As(err, &verr) {
+			return objectResult{done: true, problems: []Problem{problem("", err.Error())}}
+		}
+		found = issues(verr, root, opts.Strict, nil)
+	}
+	found = append(found, metaIssues(o, c.crds[gvk] != "")...)
+	if len(found) == 0 {
+		return objectResult{done: true}
+	}
+	slices.SortStableFunc(found, compareIssues)
+	problems := make([]Problem, len(found))
+	for i, is := range found {
+		problems[i] = problem(renderPath(root, is.loc), is.reason)
+	}
+	return objectResult{done: true, problems: problems}
+}
