@@ -8,7 +8,7 @@ LC_LDFLAGS := -X k8s.io/component-base/version.gitVersion=$(K8S_VERSION) \
 LC_SOURCES := $(wildcard localcluster/*.go) localcluster/go.mod localcluster/go.sum
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build localcluster demo test bench-apply bench-render bench-validate schemas lint clean
+.PHONY: build localcluster demo test bench-apply bench-render bench-validate bench-diff schemas lint clean
 
 build: bin/converge
 
@@ -36,6 +36,9 @@ bench-render: build
 
 bench-validate: build
 	hack/bench-validate.sh
+
+bench-diff: build localcluster
+	hack/bench-diff.sh
 
 # Regenerates schemas/data from a live local control plane and the
 # k8s.io/kubernetes module's published OpenAPI documents.

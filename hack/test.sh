@@ -23,5 +23,7 @@ start_cluster "$dir"
 
 echo "== go test -race ./..."
 go test -race -count=1 -timeout 30m ./... "$@"
+echo "== fuzzing the manifest loader for a few seconds"
+go test -run '^$' -fuzz FuzzDecodeFile -fuzztime 10s ./manifests
 echo "== localcluster unit tests"
 (cd localcluster && go test -count=1 ./...)
