@@ -25,17 +25,20 @@ func (r Report) WriteExternal(ctx context.Context, command string, out, errOut i
 	if len(args) == 0 {
 		return fmt.Errorf("%s is empty; unset it or name a program such as \"diff -u -N\"", ExternalDiffEnv)
 	}
-	root, err := os.MkdirTemp("", "converge-diff-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(root)
-	live, merged := filepath.Join(root, "LIVE"), filepath.Join(root, "MERGED")
-	for _, d := range []string{live, merged} {
-		if err := os.Mkdir(d, 0o700); err != nil {
+	var dirs []string
+	defer func() {
+		for _, d := range dirs {
+			os.RemoveAll(d)
+		}
+	}()
+	for _, prefix := range []string{"LIVE-", "MERGED-"} {
+		d, err := os.MkdirTemp("", prefix)
+		if err != nil {
 			return err
 		}
+		dirs = append(dirs, d)
 	}
+	live, merged := dirs[0], dirs[1]
 	for _, e := range r.Entries {
 		name := fileName(e)
 		if err := os.WriteFile(filepath.Join(live, name), []byte(toYAML(e.Before)), 0o600); err != nil {
@@ -47,7 +50,7 @@ func (r Report) WriteExternal(ctx context.Context, command string, out, errOut i
 	}
 	cmd := exec.CommandContext(ctx, args[0], append(args[1:], live, merged)...)
 	cmd.Stdout, cmd.Stderr = out, errOut
-	err = cmd.Run()
+	err := cmd.Run()
 	var ee *exec.ExitError
 	if errors.As(err, &ee) && ee.ExitCode() == 1 {
 		return nil
@@ -58,17 +61,16 @@ func (r Report) WriteExternal(ctx context.Context, command string, out, errOut i
 	return nil
 }
 
+// fileName is kubectl's: [group.]version.kind.namespace.name, with an empty
+// namespace for cluster-scoped objects.
 func fileName(e Entry) string {
 	version := ""
 	if e.After != nil {
 		version = e.After.GroupVersionKind().Version
 	}
-	parts := []string{e.ID.Group, version, e.ID.Kind, e.ID.Namespace, e.ID.Name}
-	var keep []string
-	for _, p := range parts {
-		if p != "" {
-			keep = append(keep, p)
-		}
+	name := fmt.Sprintf("%s.%s.%s.%s", version, e.ID.Kind, e.ID.Namespace, e.ID.Name)
+	if e.ID.Group != "" {
+		name = e.ID.Group + "." + name
 	}
-	return strings.Join(keep, ".")
+	return name
 }

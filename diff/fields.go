@@ -26,12 +26,12 @@ type FieldChange struct {
 	After  any     `json:"after,omitempty"`
 }
 
-// FieldChanges lists the leaf differences between two objects, in path
-// order. Maps are compared by key, lists by index.
+// FieldChanges lists the leaf differences between two objects, in document
+// order: map keys sorted, list items by index. Maps are compared by key,
+// lists by index.
 func FieldChanges(before, after map[string]any) []FieldChange {
 	var out []FieldChange
 	walk("", before, after, &out)
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
 }
 
@@ -42,7 +42,7 @@ func walk(path string, before, after any, out *[]FieldChange) {
 	switch b := before.(type) {
 	case map[string]any:
 		if a, ok := after.(map[string]any); ok {
-			for k := range union(b, a) {
+			for _, k := range union(b, a) {
 				bv, bok := b[k]
 				av, aok := a[k]
 				p := join(path, k)
@@ -76,14 +76,18 @@ func walk(path string, before, after any, out *[]FieldChange) {
 	*out = append(*out, FieldChange{Path: path, Op: FieldReplace, Before: before, After: after})
 }
 
-func union(a, b map[string]any) map[string]bool {
-	keys := make(map[string]bool, len(a)+len(b))
+// union returns the keys of a and b, sorted.
+func union(a, b map[string]any) []string {
+	keys := make([]string, 0, len(a)+len(b))
 	for k := range a {
-		keys[k] = true
+		keys = append(keys, k)
 	}
 	for k := range b {
-		keys[k] = true
+		if _, ok := a[k]; !ok {
+			keys = append(keys, k)
+		}
 	}
+	sort.Strings(keys)
 	return keys
 }
 

@@ -62,11 +62,11 @@ func NewReport(cs ChangeSet, ignore []IgnoreRule) Report {
 		}
 		before, after := m.Mask(Normalize(c.Live, ignore), Normalize(c.Predicted, ignore))
 		e := Entry{ID: c.ID, Origin: c.Origin, Action: c.Action, Before: before, After: after}
-		if before != nil && reflect.DeepEqual(before.Object, after.Object) {
+		if before != nil && after != nil && reflect.DeepEqual(before.Object, after.Object) {
 			r.Unchanged++
 			continue
 		}
-		if before != nil {
+		if before != nil && after != nil {
 			e.Fields = FieldChanges(before.Object, after.Object)
 			r.Update++
 		} else {

@@ -11,34 +11,37 @@ import (
 const MarkdownLimit = 65000
 
 // WriteMarkdown prints a pull-request comment: a summary table and one
-// collapsible section per changed object. Sections that would pass
-// MarkdownLimit are left out and a notice says how many.
+// collapsible section per changed object. Rows and sections that would pass
+// MarkdownLimit are left out, and a notice says how many.
 func (r Report) WriteMarkdown(w io.Writer) error {
-	var head strings.Builder
-	fmt.Fprintf(&head, "### converge diff: %s\n\n", r.Summary())
+	const reserve = 400 // room for the truncation notice
+	var b strings.Builder
+	fmt.Fprintf(&b, "### converge diff: %s\n\n", r.Summary())
+	rows := 0
 	if len(r.Entries) > 0 {
-		head.WriteString("| action | object | source |\n|---|---|---|\n")
+		b.WriteString("| action | object | source |\n|---|---|---|\n")
 		for _, e := range r.Entries {
-			fmt.Fprintf(&head, "| %s | `%s` | `%s` |\n", verb(e.Action), e.Header(), e.Origin)
+			row := fmt.Sprintf("| %s | `%s` | `%s` |\n", verb(e.Action), e.Header(), e.Origin)
+			if b.Len()+len(row) > MarkdownLimit/2 {
+				break
+			}
+			b.WriteString(row)
+			rows++
 		}
-		head.WriteString("\n")
+		b.WriteString("\n")
 	}
-	out := head.String()
-	if len(out) > MarkdownLimit {
-		out = out[:MarkdownLimit-200] + "\n"
-	}
-	shown := 0
-	for _, e := range r.Entries {
+	sections := 0
+	for _, e := range r.Entries[:rows] {
 		section := fmt.Sprintf("<details><summary>%s <code>%s</code></summary>\n\n```diff\n%s```\n</details>\n\n", verb(e.Action), e.Header(), e.Unified())
-		if len(out)+len(section) > MarkdownLimit-300 {
+		if b.Len()+len(section) > MarkdownLimit-reserve {
 			break
 		}
-		out += section
-		shown++
+		b.WriteString(section)
+		sections++
 	}
-	if rest := len(r.Entries) - shown; rest > 0 {
-		out += fmt.Sprintf("> **Truncated:** %d of %d changed objects are not shown, to stay under the %d-character comment limit. Run `converge diff` locally for the full diff.\n", rest, len(r.Entries), MarkdownLimit)
+	if n := len(r.Entries); sections < n {
+		fmt.Fprintf(&b, "> **Truncated:** %d of %d changed objects have no diff shown here (%d are not in the table either), to stay under the %d-character comment limit. Run `converge diff` locally for the full diff.\n", n-sections, n, n-rows, MarkdownLimit)
 	}
-	_, err := io.WriteString(w, out)
+	_, err := io.WriteString(w, b.String())
 	return err
 }

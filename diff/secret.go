@@ -12,7 +12,8 @@ import (
 // not show a diff forever.
 func foldStringData(u *unstructured.Unstructured) {
 	sd, found, _ := unstructured.NestedMap(u.Object, "stringData")
-	if !found {
+	if !found || len(sd) == 0 {
+		unstructured.RemoveNestedField(u.Object, "stringData")
 		return
 	}
 	data, _, _ := unstructured.NestedMap(u.Object, "data")
