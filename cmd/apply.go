@@ -63,7 +63,7 @@ func (f applyFlags) toOptions() (applyOptions, error) {
 		Apply:    apply.Options{Concurrency: f.Concurrency, DryRun: dry, FieldManager: f.FieldManager},
 		Validate: validate,
 		Warn:     warn,
-		Schemas:  so,
+		Schemas:  so.beforeSend(),
 	}, nil
 }
 

@@ -57,7 +57,7 @@ func (f diffFlags) toOptions() (diffOptions, error) {
 	if err != nil {
 		return diffOptions{}, err
 	}
-	o := diffOptions{Load: load, Validation: validation{Validate: validate, Warn: warn, Schemas: so},
+	o := diffOptions{Load: load, Validation: validation{Validate: validate, Warn: warn, Schemas: so.beforeSend()},
 		ServerSide: f.ServerSideDryRun, Output: f.Output, FieldManager: f.FieldManager, Concurrency: f.Concurrency}
 	for _, s := range f.Ignore {
 		r, err := diff.ParseIgnore(s)

@@ -44,7 +44,7 @@ type schemaOptions struct {
 func (f schemaFlags) toOptions() (schemaOptions, error) {
 	o := schemaOptions{Version: f.KubernetesVersion, Validate: schemas.Options{Strict: f.Strict, IgnoreMissingSchemas: f.IgnoreMissingSchemas}}
 	switch f.Schemas {
-	case "bundled":
+	case "", "bundled":
 	case "cluster":
 		if f.KubernetesVersion != "" {
 			return o, fmt.Errorf("--kubernetes-version picks bundled schemas; it cannot be used with --schemas=cluster")
@@ -54,6 +54,17 @@ func (f schemaFlags) toOptions() (schemaOptions, error) {
 		return o, fmt.Errorf("invalid --schemas %q: use bundled or cluster", f.Schemas)
 	}
 	return o, nil
+}
+
+// beforeSend adjusts validation for apply and diff: with the cluster's own
+// schemas, an object the cluster has no schema for is left to the planner,
+// which names kinds the cluster does not serve (a CRD installed moments ago
+// may not be in /openapi/v3 yet, and the server validates its objects).
+func (o schemaOptions) beforeSend() schemaOptions {
+	if o.Live {
+		o.Validate.IgnoreMissingSchemas = true
+	}
+	return o
 }
 
 // catalog returns the schemas to validate against, with the set's CRDs.

@@ -20,6 +20,15 @@ func TestApplyErrorsNameTheObjectAndFileAndApplyNothing(t *testing.T) {
 				"ok.yaml":  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: should-not-exist\n",
 				"bad.yaml": "apiVersion: example.invalid/v1\nkind: Gizmo\nmetadata:\n  name: g\n",
 			},
+			want: []string{"gizmo.example.invalid/g", "bad.yaml:1", "does not serve kind \"Gizmo\"", "nothing was applied"},
+		},
+		{
+			name: "unknown kind with bundled schemas",
+			files: map[string]string{
+				"ok.yaml":  "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: should-not-exist\n",
+				"bad.yaml": "apiVersion: example.invalid/v1\nkind: Gizmo\nmetadata:\n  name: g\n",
+			},
+			args: []string{"--schemas=bundled"},
 			want: []string{"gizmo.example.invalid/g", "bad.yaml:1", "no schema for example.invalid/v1, Kind=Gizmo", "nothing was applied"},
 		},
 		{
