@@ -42,6 +42,8 @@ func yamlProblem(origin Origin, d document, err error) Problem {
 			}
 		}
 	}
+	// At the end of the stream the parser can count lines past the last.
+	rel = min(rel, len(lines))
 	line, col, hint := locate(lines, rel, msg)
 	if line > 0 {
 		origin.Line = d.line + line - 1
