@@ -3,9 +3,9 @@ package apply
 import (
 	"context"
 	"errors"
-	"sync"
 
 	"github.com/convergehq/converge/diff"
+	"github.com/convergehq/converge/internal/parallel"
 	"github.com/convergehq/converge/manifests"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -61,17 +61,9 @@ func (x *Executor) executeWave(ctx context.Context, wave []diff.Change) []Entry 
 	if n <= 0 {
 		n = diff.DefaultConcurrency
 	}
-	sem := make(chan struct{}, n)
-	var wg sync.WaitGroup
-	for i, c := range wave {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			entries[i] = x.executeOne(ctx, c)
-		}()
-	}
-	wg.Wait()
+	parallel.Do(n, len(wave), func(i int) {
+		entries[i] = x.executeOne(ctx, wave[i])
+	})
 	return entries
 }
 

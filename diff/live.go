@@ -2,8 +2,8 @@ package diff
 
 import (
 	"context"
-	"sync"
 
+	"github.com/convergehq/converge/internal/parallel"
 	"github.com/convergehq/converge/manifests"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -59,36 +59,40 @@ func (p *Planner) prefetch(ctx context.Context, objs []manifests.Object) *liveIn
 		counts[k]++
 		mappings[k] = m
 	}
-	ix := &liveIndex{listed: map[liveKey]map[string]*unstructured.Unstructured{}}
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, p.concurrency())
+	var keys []liveKey
 	for k, n := range counts {
-		if n < listThreshold {
-			continue
+		if n >= listThreshold {
+			keys = append(keys, k)
 		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			list, err := p.resource(mappings[k], k.namespace).List(ctx, metav1.ListOptions{})
-			if err != nil {
-				return
-			}
-			byName := make(map[string]*unstructured.Unstructured, len(list.Items))
-			for i := range list.Items {
-				item := &list.Items[i]
-				// Items of a LIST carry no apiVersion and kind of their own.
-				item.SetGroupVersionKind(mappings[k].GroupVersionKind)
-				byName[item.GetName()] = item
-			}
-			mu.Lock()
-			ix.listed[k] = byName
-			mu.Unlock()
-		}()
 	}
-	wg.Wait()
+	lists := make([]map[string]*unstructured.Unstructured, len(keys))
+	parallel.Do(p.concurrency(), len(keys), func(i int) {
+		lists[i] = p.list(ctx, mappings[keys[i]], keys[i].namespace)
+	})
+	ix := &liveIndex{listed: map[liveKey]map[string]*unstructured.Unstructured{}}
+	for i, k := range keys {
+		if lists[i] != nil {
+			ix.listed[k] = lists[i]
+		}
+	}
 	return ix
+}
+
+// list reads every object of a resource in a namespace, by name; nil when
+// the LIST fails.
+func (p *Planner) list(ctx context.Context, m *meta.RESTMapping, ns string) map[string]*unstructured.Unstructured {
+	list, err := p.resource(m, ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil
+	}
+	byName := make(map[string]*unstructured.Unstructured, len(list.Items))
+	for i := range list.Items {
+		item := &list.Items[i]
+		// Items of a LIST carry no apiVersion and kind of their own.
+		item.SetGroupVersionKind(m.GroupVersionKind)
+		byName[item.GetName()] = item
+	}
+	return byName
 }
 
 func (p *Planner) concurrency() int {

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"sync"
 
 	"github.com/convergehq/converge/internal/kube"
+	"github.com/convergehq/converge/internal/parallel"
 	"github.com/convergehq/converge/manifests"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -44,17 +44,9 @@ func (p *Planner) Plan(ctx context.Context, set manifests.Set) (ChangeSet, error
 	defer func() { p.index = nil }()
 	changes := make([]Change, len(objs))
 	errs := make([]error, len(objs))
-	sem := make(chan struct{}, p.concurrency())
-	var wg sync.WaitGroup
-	for i, o := range objs {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			changes[i], errs[i] = p.PlanObject(ctx, o)
-		}()
-	}
-	wg.Wait()
+	parallel.Do(p.concurrency(), len(objs), func(i int) {
+		changes[i], errs[i] = p.PlanObject(ctx, objs[i])
+	})
 	var cs ChangeSet
 	for i := range objs {
 		if errs[i] == nil {

@@ -3,8 +3,8 @@ package diff
 import (
 	"context"
 	"errors"
-	"sync"
 
+	"github.com/convergehq/converge/internal/parallel"
 	"github.com/convergehq/converge/manifests"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -16,26 +16,18 @@ import (
 // apply would send.
 func (p *Planner) PredictOnServer(ctx context.Context, cs ChangeSet, fieldManager string) error {
 	errs := make([]error, len(cs.Changes))
-	sem := make(chan struct{}, p.concurrency())
-	var wg sync.WaitGroup
-	for i := range cs.Changes {
+	parallel.Do(p.concurrency(), len(cs.Changes), func(i int) {
 		c := &cs.Changes[i]
 		if c.Action != ActionCreate && c.Action != ActionConfigure {
-			continue
+			return
 		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			pred, err := p.dryRun(ctx, *c, fieldManager)
-			if err != nil {
-				errs[i] = &manifests.ObjectError{ID: c.ID, Origin: c.Origin, Op: "server dry run", Err: err}
-				return
-			}
-			c.Predicted = pred
-		}()
-	}
-	wg.Wait()
+		pred, err := p.dryRun(ctx, *c, fieldManager)
+		if err != nil {
+			errs[i] = &manifests.ObjectError{ID: c.ID, Origin: c.Origin, Op: "server dry run", Err: err}
+			return
+		}
+		c.Predicted = pred
+	})
 	return errors.Join(errs...)
 }
 
