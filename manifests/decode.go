@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	yamlv2 "go.yaml.in/yaml/v2"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"sigs.k8s.io/yaml"
@@ -42,17 +43,29 @@ func decodeFile(name string, data []byte, isJSON bool) ([]Object, []Problem) {
 	return objs, problems
 }
 
-func decodeDocument(origin Origin, d document) ([]Object, []Problem) {
-	js := d.data
-	if !d.json {
-		var err error
-		if js, err = yaml.YAMLToJSONStrict(d.data); err != nil {
-			return nil, []Problem{yamlProblem(origin, d, err)}
-		}
-	}
+// decodeValue parses one document. YAML is parsed by the same strict YAML
+// 1.1 parser sigs.k8s.io/yaml uses and normalised in memory to the values
+// YAMLToJSON and Kubernetes' JSON decoder would give, without the JSON
+// round trip.
+func decodeValue(d document) (any, error) {
 	var raw any
-	if err := utiljson.Unmarshal(js, &raw); err != nil {
-		return nil, []Problem{{Origin: origin, Message: "invalid JSON: " + err.Error()}}
+	if d.json {
+		err := utiljson.Unmarshal(d.data, &raw)
+		return raw, err
+	}
+	if err := yamlv2.UnmarshalStrict(d.data, &raw); err != nil {
+		return nil, err
+	}
+	return normalizeValue(raw)
+}
+
+func decodeDocument(origin Origin, d document) ([]Object, []Problem) {
+	raw, err := decodeValue(d)
+	if err != nil {
+		if d.json {
+			return nil, []Problem{{Origin: origin, Message: "invalid JSON: " + err.Error()}}
+		}
+		return nil, []Problem{yamlProblem(origin, d, err)}
 	}
 	if raw == nil {
 		return nil, nil

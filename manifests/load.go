@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/convergehq/converge/internal/parallel"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 )
@@ -101,11 +103,16 @@ func loadPath(opts Options, path string) ([]Object, []Problem) {
 		return loadFile(path)
 	}
 	files, probs := listDir(path, opts.Recursive)
+	// Files decode in parallel; results keep the file order.
+	objsOf := make([][]Object, len(files))
+	probsOf := make([][]Problem, len(files))
+	parallel.Do(runtime.GOMAXPROCS(0), len(files), func(i int) {
+		objsOf[i], probsOf[i] = loadFile(files[i])
+	})
 	var objs []Object
-	for _, f := range files {
-		o, p := loadFile(f)
-		objs = append(objs, o...)
-		probs = append(probs, p...)
+	for i := range files {
+		objs = append(objs, objsOf[i]...)
+		probs = append(probs, probsOf[i]...)
 	}
 	return objs, probs
 }
