@@ -69,7 +69,7 @@ func (x *Executor) executeWave(ctx context.Context, wave []diff.Change) []Entry 
 
 func (x *Executor) executeOne(ctx context.Context, c diff.Change) Entry {
 	e := Entry{ID: c.ID, Origin: c.Origin, Action: c.Action}
-	err := x.send(ctx, c)
+	err := x.send(ctx, c, &e.ID.Name)
 	for try := 0; apierrors.IsConflict(err) && try < conflictRetries; try++ {
 		var obj manifests.Object
 		if obj, err = x.desired(c); err != nil {
@@ -79,7 +79,7 @@ func (x *Executor) executeOne(ctx context.Context, c diff.Change) Entry {
 			break
 		}
 		e.Action = c.Action
-		err = x.send(ctx, c)
+		err = x.send(ctx, c, &e.ID.Name)
 	}
 	if err != nil {
 		var oe *manifests.ObjectError
@@ -100,8 +100,9 @@ func (x *Executor) desired(c diff.Change) (manifests.Object, error) {
 	return manifests.Object{Unstructured: src.DeepCopy(), Origin: c.Origin}, nil
 }
 
-// send performs the one request the change needs.
-func (x *Executor) send(ctx context.Context, c diff.Change) error {
+// send performs the one request the change needs. For an object created
+// with generateName it stores the server's name in name.
+func (x *Executor) send(ctx context.Context, c diff.Change, name *string) error {
 	if x.Options.DryRun == DryRunClient {
 		return nil
 	}
@@ -116,7 +117,11 @@ func (x *Executor) send(ctx context.Context, c diff.Change) error {
 	r := x.Planner.Resource(c)
 	switch c.Action {
 	case diff.ActionCreate:
-		_, err := r.Create(ctx, c.Desired, metav1.CreateOptions{DryRun: dryRun, FieldManager: manager})
+		created, err := r.Create(ctx, c.Desired, metav1.CreateOptions{DryRun: dryRun, FieldManager: manager})
+		if err == nil && c.ID.Name == "" {
+			// generateName: report the name the server chose.
+			*name = created.GetName()
+		}
 		return err
 	case diff.ActionConfigure:
 		_, err := r.Patch(ctx, c.ID.Name, c.PatchType, c.Patch, metav1.PatchOptions{DryRun: dryRun, FieldManager: manager})

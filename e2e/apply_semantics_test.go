@@ -155,3 +155,18 @@ func TestApplyInputs(t *testing.T) {
 		})
 	}
 }
+
+func TestApplyGenerateNameReportsTheServersName(t *testing.T) {
+	ns := testcluster.Namespace(t)
+	dir := writeFiles(t, map[string]string{"job.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  generateName: run-\ndata:\n  a: b\n"})
+	for range 2 {
+		r := mustSucceed(t, "apply", converge(t, "apply", "-n", ns, "-f", dir))
+		if !strings.HasPrefix(r.stdout, "configmap/run-") || !strings.HasSuffix(r.stdout, " created\n") || r.stdout == "configmap/run- created\n" {
+			t.Fatalf("output %q, want configmap/run-XXXXX created", r.stdout)
+		}
+	}
+	got := jsonpath(t, ns, "configmaps", "{range .items[*]}{.metadata.generateName}{\"\\n\"}{end}")
+	if strings.Count(got, "run-") != 2 {
+		t.Fatalf("want two generated objects, got %q", got)
+	}
+}
