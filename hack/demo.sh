@@ -12,6 +12,7 @@ start_cluster "$dir"
 
 step() { echo; echo "\$ $*"; "$@"; }
 step bin/converge version
+step bin/converge validate -f examples/flask
 step bin/converge apply -f examples/flask
 step kubectl get deployments,replicasets,services,configmaps -l app.kubernetes.io/part-of=flask-demo
 step kubectl rollout history deployment/flask
@@ -19,4 +20,9 @@ echo; echo "# re-applying changes nothing, and kubectl agrees:"
 step bin/converge apply -f examples/flask
 step kubectl diff -f examples/flask
 step kubectl apply -f examples/flask
+echo; echo "# a change, previewed exactly before it is applied (exit 1 means changes):"
+cp -r examples/flask "$dir/flask"
+sed -i 's/replicas: 1/replicas: 3/; s/flask:0.1.0/flask:0.2.0/' "$dir/flask/flask-deployment.yaml"
+step bin/converge diff -f "$dir/flask" || true
+step bin/converge apply -f "$dir/flask"
 echo; echo "demo done; stopping the control plane"
