@@ -120,18 +120,23 @@ func run(o options) error {
 	}
 	cp.startControllerManager()
 	fmt.Printf("localcluster ready: server=%s kubeconfig=%s\n", host, o.kubeconfigOut)
+	return serveUntilStopped(sigs, cp, etcd.Close)
+}
 
+// serveUntilStopped waits for a signal, or for a component to fail, and
+// then stops everything.
+func serveUntilStopped(sigs <-chan os.Signal, cp *controlPlane, closeEtcd func()) error {
 	select {
 	case s := <-sigs:
 		fmt.Fprintf(os.Stderr, "localcluster: %s received, stopping\n", s)
 	case err := <-cp.apiDone:
-		etcd.Close()
+		closeEtcd()
 		return fmt.Errorf("kube-apiserver exited: %w", err)
 	case err := <-cp.kcmDone:
-		etcd.Close()
+		closeEtcd()
 		return fmt.Errorf("kube-controller-manager exited: %w", err)
 	}
-	stop(cp, etcd.Close)
+	stop(cp, closeEtcd)
 	return nil
 }
 
