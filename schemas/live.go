@@ -39,6 +39,39 @@ func Live(ctx context.Context, dc discovery.DiscoveryInterface) (*Catalog, error
 	if all, err := readCache(cacheFile); err == nil {
 		return FromOpenAPI(info.GitVersion, all)
 	}
+	all, err := fetchComponents(ctx, paths, names)
+	if err != nil {
+		return nil, err
+	}
+	_ = writeCache(cacheFile, all) // a cache that cannot be written only costs time
+	return FromOpenAPI(info.GitVersion, all)
+}
+
+// FetchOpenAPIV3 reads every /openapi/v3 document a cluster serves and
+// returns the server's version and all component schemas, merged (names are
+// fully qualified, so one name is one schema). `make schemas` uses it to
+// bundle a version.
+func FetchOpenAPIV3(ctx context.Context, dc discovery.DiscoveryInterface) (string, map[string]json.RawMessage, error) {
+	info, err := dc.ServerVersion()
+	if err != nil {
+		return "", nil, fmt.Errorf("read the server version: %w", err)
+	}
+	paths, err := dc.OpenAPIV3().Paths()
+	if err != nil {
+		return "", nil, fmt.Errorf("read /openapi/v3: %w", err)
+	}
+	names := make([]string, 0, len(paths))
+	for name := range paths {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	all, err := fetchComponents(ctx, paths, names)
+	return info.GitVersion, all, err
+}
+
+// fetchComponents reads the named documents and merges their component
+// schemas.
+func fetchComponents(ctx context.Context, paths map[string]openapi.GroupVersion, names []string) (map[string]json.RawMessage, error) {
 	all := map[string]json.RawMessage{}
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
@@ -60,8 +93,7 @@ func Live(ctx context.Context, dc discovery.DiscoveryInterface) (*Catalog, error
 			all[k] = v
 		}
 	}
-	_ = writeCache(cacheFile, all) // a cache that cannot be written only costs time
-	return FromOpenAPI(info.GitVersion, all)
+	return all, nil
 }
 
 // liveCachePath keys the cache on every document's server-relative URL,

@@ -13,6 +13,8 @@
 package main
 
 import (
+	"context"
+
 	"compress/gzip"
 	"encoding/json"
 	"flag"
@@ -21,6 +23,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/convergehq/converge/schemas"
 
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/tools/clientcmd"
@@ -76,22 +80,14 @@ func fromServer(kubeconfig string) (bundle, error) {
 	if err != nil {
 		return bundle{}, err
 	}
-	info, err := dc.ServerVersion()
+	version, all, err := schemas.FetchOpenAPIV3(context.Background(), dc)
 	if err != nil {
 		return bundle{}, err
 	}
-	paths, err := dc.OpenAPIV3().Paths()
-	if err != nil {
-		return bundle{}, fmt.Errorf("read /openapi/v3: %w", err)
-	}
-	b := bundle{KubernetesVersion: info.GitVersion, Source: "/openapi/v3 of a live kube-apiserver " + info.GitVersion, Schemas: map[string]json.RawMessage{}}
-	for _, name := range sortedKeys(paths) {
-		data, err := paths[name].Schema("application/json")
-		if err != nil {
-			return bundle{}, fmt.Errorf("read /openapi/v3/%s: %w", name, err)
-		}
-		if err := merge(b.Schemas, data); err != nil {
-			return bundle{}, fmt.Errorf("%s: %w", name, err)
+	b := bundle{KubernetesVersion: version, Source: "/openapi/v3 of a live kube-apiserver " + version, Schemas: map[string]json.RawMessage{}}
+	for name, s := range all {
+		if builtin(name) {
+			b.Schemas[name] = s
 		}
 	}
 	return b, nil
@@ -126,12 +122,16 @@ func merge(into map[string]json.RawMessage, data []byte) error {
 		return err
 	}
 	for name, s := range doc.Components.Schemas {
-		if strings.HasPrefix(name, "io.k8s.") {
+		if builtin(name) {
 			into[name] = s
 		}
 	}
 	return nil
 }
+
+// builtin reports whether a schema belongs to Kubernetes itself; custom
+// resources installed in the cluster are not part of a version.
+func builtin(name string) bool { return strings.HasPrefix(name, "io.k8s.") }
 
 func write(path string, b bundle) error {
 	f, err := os.Create(path)
@@ -150,13 +150,4 @@ func write(path string, b bundle) error {
 		return err
 	}
 	return f.Close()
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
