@@ -50,12 +50,11 @@ func (p *Planner) prefetch(ctx context.Context, objs []manifests.Object) *liveIn
 	counts := map[liveKey]int{}
 	mappings := map[liveKey]*meta.RESTMapping{}
 	for _, o := range objs {
-		obj := o.DeepCopy()
-		m, err := p.resolve(obj)
-		if err != nil || obj.GetName() == "" {
+		m, ns, err := p.resolve(o.Unstructured)
+		if err != nil || o.GetName() == "" {
 			continue
 		}
-		k := liveKey{resource: m.Resource, namespace: obj.GetNamespace()}
+		k := liveKey{resource: m.Resource, namespace: ns}
 		counts[k]++
 		mappings[k] = m
 	}

@@ -64,11 +64,12 @@ func (p *Planner) PlanObject(ctx context.Context, o manifests.Object) (Change, e
 		return c, &manifests.ObjectError{ID: c.ID, Origin: o.Origin, Op: op, Err: err}
 	}
 	c.ID = manifests.Object{Unstructured: obj}.ID()
-	mapping, err := p.resolve(obj)
-	c.ID.Namespace = obj.GetNamespace()
+	mapping, ns, err := p.resolve(obj)
 	if err != nil {
 		return fail("resolve", err)
 	}
+	obj.SetNamespace(ns)
+	c.ID.Namespace = ns
 	c.Mapping = mapping
 	live, err := p.get(ctx, mapping, obj)
 	if err != nil {
@@ -89,28 +90,28 @@ func (p *Planner) PlanObject(ctx context.Context, o manifests.Object) (Change, e
 	return c, nil
 }
 
-// resolve finds the object's resource and puts it in its namespace.
-func (p *Planner) resolve(obj *unstructured.Unstructured) (*meta.RESTMapping, error) {
+// resolve finds the object's resource and the namespace it goes in ("" for
+// cluster-scoped objects). It does not change obj.
+func (p *Planner) resolve(obj *unstructured.Unstructured) (*meta.RESTMapping, string, error) {
 	gvk := obj.GroupVersionKind()
 	mapping, err := p.Clients.Mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
 	if meta.IsNoMatchError(err) {
-		return nil, fmt.Errorf("the cluster does not serve kind %q in %q; check apiVersion, or install its CustomResourceDefinition first", gvk.Kind, gvk.GroupVersion())
+		return nil, "", fmt.Errorf("the cluster does not serve kind %q in %q; check apiVersion, or install its CustomResourceDefinition first", gvk.Kind, gvk.GroupVersion())
 	}
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if mapping.Scope.Name() != meta.RESTScopeNameNamespace {
-		obj.SetNamespace("")
-		return mapping, nil
+		return mapping, "", nil
 	}
 	ns := obj.GetNamespace()
 	switch {
 	case ns == "":
-		obj.SetNamespace(p.Clients.Namespace)
+		return mapping, p.Clients.Namespace, nil
 	case p.Clients.NamespaceExplicit && ns != p.Clients.Namespace:
-		return nil, fmt.Errorf("the object's namespace %q does not match --namespace %q; pass --namespace=%s or remove metadata.namespace", ns, p.Clients.Namespace, ns)
+		return nil, "", fmt.Errorf("the object's namespace %q does not match --namespace %q; pass --namespace=%s or remove metadata.namespace", ns, p.Clients.Namespace, ns)
 	}
-	return mapping, nil
+	return mapping, ns, nil
 }
 
 func (p *Planner) resource(mapping *meta.RESTMapping, ns string) dynamic.ResourceInterface {
