@@ -27,10 +27,8 @@ type applyFlags struct {
 type applyOptions struct {
 	Load  manifests.Options
 	Apply apply.Options
-	// Validate is false with --validate=false; Warn prints problems and
-	// applies anyway.
-	Validate, Warn bool
-	Schemas        schemaOptions
+	// Validation is what --validate and the schema flags ask for.
+	Validation validation
 }
 
 // toOptions validates flags and turns them into options. It is pure.
@@ -47,11 +45,7 @@ func (f applyFlags) toOptions() (applyOptions, error) {
 	default:
 		return applyOptions{}, fmt.Errorf("invalid --dry-run %q: use none, client or server", f.DryRun)
 	}
-	so, err := f.schemaFlags.toOptions()
-	if err != nil {
-		return applyOptions{}, err
-	}
-	validate, warn, err := parseValidate(f.Validate)
+	v, err := f.schemaFlags.validation(f.Validate)
 	if err != nil {
 		return applyOptions{}, err
 	}
@@ -59,11 +53,9 @@ func (f applyFlags) toOptions() (applyOptions, error) {
 		return applyOptions{}, fmt.Errorf("invalid --concurrency %d: use a positive number, or 0 for the default", f.Concurrency)
 	}
 	return applyOptions{
-		Load:     load,
-		Apply:    apply.Options{Concurrency: f.Concurrency, DryRun: dry, FieldManager: f.FieldManager},
-		Validate: validate,
-		Warn:     warn,
-		Schemas:  so.beforeSend(),
+		Load:       load,
+		Apply:      apply.Options{Concurrency: f.Concurrency, DryRun: dry, FieldManager: f.FieldManager},
+		Validation: v,
 	}, nil
 }
 
@@ -116,7 +108,7 @@ func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o appl
 		return fmt.Errorf("nothing was applied: %w", err)
 	}
 	printWarnings(streams.ErrOut, set)
-	if err := validateSet(ctx, config, o.validation(), set, streams, "nothing was applied"); err != nil {
+	if err := validateSet(ctx, config, o.Validation, set, streams, "nothing was applied"); err != nil {
 		return err
 	}
 	out := streams.Out
@@ -146,14 +138,24 @@ func dryRunSuffix(d apply.DryRun) string {
 	return ""
 }
 
-// validation holds the --validate settings shared by apply and diff.
+// validation holds the --validate settings shared by apply and diff:
+// Validate is false with --validate=false; Warn prints problems and goes on.
 type validation struct {
 	Validate, Warn bool
 	Schemas        schemaOptions
 }
 
-func (o applyOptions) validation() validation {
-	return validation{Validate: o.Validate, Warn: o.Warn, Schemas: o.Schemas}
+// validation reads --validate and the schema flags of apply and diff.
+func (f schemaFlags) validation(validateFlag string) (validation, error) {
+	so, err := f.toOptions()
+	if err != nil {
+		return validation{}, err
+	}
+	validate, warn, err := parseValidate(validateFlag)
+	if err != nil {
+		return validation{}, err
+	}
+	return validation{Validate: validate, Warn: warn, Schemas: so.beforeSend()}, nil
 }
 
 // validateSet checks the whole set against the schemas; with

@@ -31,36 +31,36 @@ func TestApplyFlagsToOptions(t *testing.T) {
 			name:  "dry-run none",
 			flags: applyFlags{manifestFlags: files("a.yaml"), DryRun: "none"},
 			want: applyOptions{
-				Load:     manifests.Options{Paths: []string{"a.yaml"}},
-				Apply:    apply.Options{DryRun: apply.DryRunNone},
-				Validate: true,
+				Load:       manifests.Options{Paths: []string{"a.yaml"}},
+				Apply:      apply.Options{DryRun: apply.DryRunNone},
+				Validation: validation{Validate: true},
 			},
 		},
 		{
 			name:  "dry-run client",
 			flags: applyFlags{manifestFlags: files("a.yaml"), DryRun: "client"},
 			want: applyOptions{
-				Load:     manifests.Options{Paths: []string{"a.yaml"}},
-				Apply:    apply.Options{DryRun: apply.DryRunClient},
-				Validate: true,
+				Load:       manifests.Options{Paths: []string{"a.yaml"}},
+				Apply:      apply.Options{DryRun: apply.DryRunClient},
+				Validation: validation{Validate: true},
 			},
 		},
 		{
 			name:  "dry-run server",
 			flags: applyFlags{manifestFlags: files("a.yaml"), DryRun: "server"},
 			want: applyOptions{
-				Load:     manifests.Options{Paths: []string{"a.yaml"}},
-				Apply:    apply.Options{DryRun: apply.DryRunServer},
-				Validate: true,
+				Load:       manifests.Options{Paths: []string{"a.yaml"}},
+				Apply:      apply.Options{DryRun: apply.DryRunServer},
+				Validation: validation{Validate: true},
 			},
 		},
 		{
 			name:  "empty dry-run means none",
 			flags: applyFlags{manifestFlags: files("a.yaml"), DryRun: ""},
 			want: applyOptions{
-				Load:     manifests.Options{Paths: []string{"a.yaml"}},
-				Apply:    apply.Options{DryRun: apply.DryRunNone},
-				Validate: true,
+				Load:       manifests.Options{Paths: []string{"a.yaml"}},
+				Apply:      apply.Options{DryRun: apply.DryRunNone},
+				Validation: validation{Validate: true},
 			},
 		},
 		{
@@ -87,9 +87,9 @@ func TestApplyFlagsToOptions(t *testing.T) {
 			name:  "zero concurrency uses the default",
 			flags: applyFlags{manifestFlags: files("a.yaml"), DryRun: "none", Concurrency: 0},
 			want: applyOptions{
-				Load:     manifests.Options{Paths: []string{"a.yaml"}},
-				Apply:    apply.Options{DryRun: apply.DryRunNone, Concurrency: 0},
-				Validate: true,
+				Load:       manifests.Options{Paths: []string{"a.yaml"}},
+				Apply:      apply.Options{DryRun: apply.DryRunNone, Concurrency: 0},
+				Validation: validation{Validate: true},
 			},
 		},
 		{
@@ -101,27 +101,27 @@ func TestApplyFlagsToOptions(t *testing.T) {
 				Concurrency:   8,
 			},
 			want: applyOptions{
-				Load:     manifests.Options{Paths: []string{"dir/", "-", "b.json"}, Recursive: true},
-				Apply:    apply.Options{DryRun: apply.DryRunServer, FieldManager: "ci", Concurrency: 8},
-				Validate: true,
+				Load:       manifests.Options{Paths: []string{"dir/", "-", "b.json"}, Recursive: true},
+				Apply:      apply.Options{DryRun: apply.DryRunServer, FieldManager: "ci", Concurrency: 8},
+				Validation: validation{Validate: true},
 			},
 		},
 		{
 			name:  "recursive propagates",
 			flags: applyFlags{manifestFlags: manifestFlags{Filenames: []string{"dir"}, Recursive: true}, DryRun: "none"},
 			want: applyOptions{
-				Load:     manifests.Options{Paths: []string{"dir"}, Recursive: true},
-				Apply:    apply.Options{DryRun: apply.DryRunNone},
-				Validate: true,
+				Load:       manifests.Options{Paths: []string{"dir"}, Recursive: true},
+				Apply:      apply.Options{DryRun: apply.DryRunNone},
+				Validation: validation{Validate: true},
 			},
 		},
 		{
 			name:  "default field manager",
 			flags: applyFlags{manifestFlags: files("a.yaml"), DryRun: "none", FieldManager: apply.DefaultFieldManager},
 			want: applyOptions{
-				Load:     manifests.Options{Paths: []string{"a.yaml"}},
-				Apply:    apply.Options{DryRun: apply.DryRunNone, FieldManager: "converge"},
-				Validate: true,
+				Load:       manifests.Options{Paths: []string{"a.yaml"}},
+				Apply:      apply.Options{DryRun: apply.DryRunNone, FieldManager: "converge"},
+				Validation: validation{Validate: true},
 			},
 		},
 	}

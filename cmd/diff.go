@@ -49,15 +49,11 @@ func (f diffFlags) toOptions() (diffOptions, error) {
 	if err != nil {
 		return diffOptions{}, err
 	}
-	so, err := f.schemaFlags.toOptions()
+	v, err := f.schemaFlags.validation(f.Validate)
 	if err != nil {
 		return diffOptions{}, err
 	}
-	validate, warn, err := parseValidate(f.Validate)
-	if err != nil {
-		return diffOptions{}, err
-	}
-	o := diffOptions{Load: load, Validation: validation{Validate: validate, Warn: warn, Schemas: so.beforeSend()},
+	o := diffOptions{Load: load, Validation: v,
 		ServerSide: f.ServerSideDryRun, Output: f.Output, FieldManager: f.FieldManager, Concurrency: f.Concurrency}
 	for _, s := range f.Ignore {
 		r, err := diff.ParseIgnore(s)
