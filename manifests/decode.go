@@ -29,6 +29,7 @@ func decodeFile(name string, data []byte, isJSON bool) ([]Object, []Problem) {
 	}
 	var objs []Object
 	var problems []Problem
+	fast := newFastYAML()
 	index := 0
 	for _, d := range docs {
 		if isBlank(d.data) {
@@ -36,22 +37,25 @@ func decodeFile(name string, data []byte, isJSON bool) ([]Object, []Problem) {
 		}
 		origin := Origin{File: name, Doc: index, Line: d.line + firstContentLine(d.data)}
 		index++
-		got, p := decodeDocument(origin, d)
+		got, p := decodeDocument(fast, origin, d)
 		objs = append(objs, got...)
 		problems = append(problems, p...)
 	}
 	return objs, problems
 }
 
-// decodeValue parses one document. YAML is parsed by the same strict YAML
-// 1.1 parser sigs.k8s.io/yaml uses and normalised in memory to the values
-// YAMLToJSON and Kubernetes' JSON decoder would give, without the JSON
-// round trip.
-func decodeValue(d document) (any, error) {
+// decodeValue parses one document. YAML in the subset fast reads is
+// decoded by it; everything else by the same strict YAML 1.1 parser
+// sigs.k8s.io/yaml uses, normalised in memory to the values YAMLToJSON and
+// Kubernetes' JSON decoder would give, without the JSON round trip.
+func decodeValue(fast *fastYAML, d document) (any, error) {
 	var raw any
 	if d.json {
 		err := utiljson.Unmarshal(d.data, &raw)
 		return raw, err
+	}
+	if v, ok := fast.decode(d.data); ok {
+		return v, nil
 	}
 	if err := yamlv2.UnmarshalStrict(d.data, &raw); err != nil {
 		return nil, err
@@ -59,8 +63,8 @@ func decodeValue(d document) (any, error) {
 	return normalizeValue(raw)
 }
 
-func decodeDocument(origin Origin, d document) ([]Object, []Problem) {
-	raw, err := decodeValue(d)
+func decodeDocument(fast *fastYAML, origin Origin, d document) ([]Object, []Problem) {
+	raw, err := decodeValue(fast, d)
 	if err != nil {
 		if d.json {
 			return nil, []Problem{{Origin: origin, Message: "invalid JSON: " + err.Error()}}
