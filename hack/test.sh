@@ -25,5 +25,6 @@ echo "== go test -race ./..."
 go test -race -count=1 -timeout 30m ./... "$@"
 echo "== fuzzing the manifest loader for a few seconds"
 go test -run '^$' -fuzz FuzzDecodeFile -fuzztime 10s ./manifests
+go test -run '^$' -fuzz FuzzFastYAML -fuzztime 10s ./manifests
 echo "== localcluster unit tests"
 (cd localcluster && go test -count=1 ./...)
