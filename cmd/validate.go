@@ -2,6 +2,7 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/convergehq/converge/manifests"
@@ -69,22 +70,25 @@ func (o schemaOptions) beforeSend() schemaOptions {
 
 // catalog returns the schemas to validate against, with the set's CRDs.
 func (o schemaOptions) catalog(ctx context.Context, config *genericclioptions.ConfigFlags, set manifests.Set) (*schemas.Catalog, []schemas.Problem, error) {
-	var cat *schemas.Catalog
-	var err error
-	if o.Live {
-		dc, derr := config.ToDiscoveryClient()
-		if derr != nil {
-			return nil, nil, fmt.Errorf("connect to the cluster for its schemas: %w", derr)
-		}
-		cat, err = schemas.Live(ctx, dc)
-	} else {
-		cat, err = schemas.Bundled(o.Version)
-	}
+	cat, err := o.base(ctx, config)
 	if err != nil {
 		return nil, nil, err
 	}
 	cat, problems := cat.WithCRDs(set)
 	return cat, problems, nil
+}
+
+// base returns the schemas to validate against, without the set's CRDs:
+// bundled, or the cluster's.
+func (o schemaOptions) base(ctx context.Context, config *genericclioptions.ConfigFlags) (*schemas.Catalog, error) {
+	if !o.Live {
+		return schemas.Bundled(o.Version)
+	}
+	dc, err := config.ToDiscoveryClient()
+	if err != nil {
+		return nil, fmt.Errorf("connect to the cluster for its schemas: %w", err)
+	}
+	return schemas.Live(ctx, dc)
 }
 
 // validateFlags are the raw flag values of `converge validate`.
@@ -150,18 +154,16 @@ Exit status: 0 valid, 1 invalid, 2 usage or internal error.`,
 }
 
 func runValidate(ctx context.Context, config *genericclioptions.ConfigFlags, o validateOptions, streams genericiooptions.IOStreams) error {
-	set, err := manifests.Load(ctx, o.Load)
-	if err != nil {
+	base := func(ctx context.Context) (*schemas.Catalog, error) { return o.Schemas.base(ctx, config) }
+	report, err := schemas.ValidateLoad(ctx, o.Load, base, o.Schemas.Validate)
+	var catErr *schemas.CatalogError
+	if err != nil && !errors.As(err, &catErr) {
 		return &ExitError{Code: exitInvalid, Err: err}
 	}
-	printWarnings(streams.ErrOut, set)
-	cat, crdProblems, err := o.Schemas.catalog(ctx, config, set)
-	if err != nil {
-		return &ExitError{Code: exitUsage, Err: err}
+	printWarnings(streams.ErrOut, report.Set)
+	if catErr != nil {
+		return &ExitError{Code: exitUsage, Err: catErr.Err}
 	}
-	res := cat.Validate(ctx, set, o.Schemas.Validate)
-	res.Problems = append(crdProblems, res.Problems...)
-	report := schemas.Report{KubernetesVersion: cat.KubernetesVersion(), Set: set, Result: res}
 	switch o.Output {
 	case "json":
 		err = report.WriteJSON(streams.Out)
@@ -174,7 +176,7 @@ func runValidate(ctx context.Context, config *genericclioptions.ConfigFlags, o v
 		return &ExitError{Code: exitUsage, Err: err}
 	}
 	if !report.Valid() {
-		return &ExitError{Code: exitInvalid, Err: fmt.Errorf("validation failed with %d problem(s); fix the manifests at the places named above", len(res.Problems))}
+		return &ExitError{Code: exitInvalid, Err: fmt.Errorf("validation failed with %d problem(s); fix the manifests at the places named above", len(report.Result.Problems))}
 	}
 	return nil
 }

@@ -7,5 +7,7 @@
 // prune uses the reverse.
 //
 // Loading is all-or-nothing: Load reports every problem it found in the set
-// as one *LoadError, and returns no objects when there is any.
+// as one *LoadError, and returns no objects when there is any. A caller that
+// need not hold every object whole sets Options.Visit to see each file's
+// objects as soon as they are decoded and keep only their stubs.
 package manifests

@@ -28,6 +28,19 @@ type Options struct {
 	// SkipNonK8s turns YAML documents that are not Kubernetes objects (no
 	// apiVersion or kind) into warnings instead of errors.
 	SkipNonK8s bool
+	// Visit, when set, sees the objects of each source as soon as that
+	// source is decoded, so a caller can process objects without holding
+	// the whole set: it is called once per file, once for stdin and once
+	// for the output of a kustomization, with that source's objects in the
+	// order they were read; not for a source without objects. Files of a
+	// directory are decoded concurrently, so calls may run at the same time
+	// and finish in any order. Visit returns the objects to keep in their
+	// place: one for each object it was given, in the same order, such as
+	// the object itself or its Stub. The returned Set, and every check Load
+	// makes across the set (removed APIs, duplicates, no objects), see what
+	// Visit returned. It is called even for sources with problems, when
+	// Load goes on to fail. Nil keeps every object whole.
+	Visit func(objs []Object) []Object
 }
 
 // manifestExts are the file extensions read from directories.
@@ -60,7 +73,7 @@ func Load(ctx context.Context, opts Options) (Set, error) {
 		}
 	}
 	if opts.Kustomize != "" {
-		collect(loadKustomization(ctx, opts.Kustomize))
+		collect(opts.visit(loadKustomization(ctx, opts.Kustomize)))
 	}
 	for _, p := range opts.Paths {
 		if err := ctx.Err(); err != nil {
@@ -93,21 +106,22 @@ func loadPath(opts Options, path string) ([]Object, []Problem) {
 		if err != nil {
 			return nil, []Problem{{Origin: Origin{File: "-"}, Message: "read stdin: " + err.Error()}}
 		}
-		return decodeFile("-", data, false)
+		return opts.visit(decodeFile("-", data, false))
 	}
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, []Problem{{Origin: Origin{File: path}, Message: "cannot read: " + friendlyPathError(err)}}
 	}
 	if !info.IsDir() {
-		return loadFile(path)
+		return opts.visit(loadFile(path))
 	}
 	files, probs := listDir(path, opts.Recursive)
-	// Files decode in parallel; results keep the file order.
+	// Files decode and are visited in parallel; results keep the file
+	// order.
 	objsOf := make([][]Object, len(files))
 	probsOf := make([][]Problem, len(files))
 	parallel.Do(runtime.GOMAXPROCS(0), len(files), func(i int) {
-		objsOf[i], probsOf[i] = loadFile(files[i])
+		objsOf[i], probsOf[i] = opts.visit(loadFile(files[i]))
 	})
 	var objs []Object
 	for i := range files {
@@ -115,6 +129,14 @@ func loadPath(opts Options, path string) ([]Object, []Problem) {
 		probs = append(probs, probsOf[i]...)
 	}
 	return objs, probs
+}
+
+// visit passes the objects of one source through opts.Visit.
+func (opts Options) visit(objs []Object, probs []Problem) ([]Object, []Problem) {
+	if opts.Visit == nil || len(objs) == 0 {
+		return objs, probs
+	}
+	return opts.Visit(objs), probs
 }
 
 func loadFile(path string) ([]Object, []Problem) {

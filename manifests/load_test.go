@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -469,6 +471,92 @@ func TestLoadErrorMessage(t *testing.T) {
 			}
 			if diff := cmp.Diff(tt.wantLines, lines[1:]); diff != "" {
 				t.Errorf("LoadError.Error problem lines mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLoadVisit(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"dir/a.yaml":              configMapYAML("", "a") + "---\n" + configMapYAML("", "a2"),
+		"dir/b.yaml":              "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Secret, metadata: {name: s}, data: {k: dg==}}\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: l}}\n",
+		"dir/c.yaml":              "# nothing\n",
+		"dir/sub/d.yaml":          configMapYAML("", "d"),
+		"dup/a.yaml":              configMapYAML("ns", "x"),
+		"dup/b.yaml":              configMapYAML("ns", "x"),
+		"removed.yaml":            "apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata: {name: old}\nspec: {replicas: 1}\n",
+		"one.yaml":                configMapYAML("", "one"),
+		"empty/none.yaml":         "# nothing\n",
+		"kust/kustomization.yaml": "resources: [cm.yaml, secret.yaml]\n",
+		"kust/cm.yaml":            configMapYAML("", "k"),
+		"kust/secret.yaml":        "apiVersion: v1\nkind: Secret\nmetadata: {name: k}\n",
+	})
+	tests := []struct {
+		name      string
+		paths     []string
+		recursive bool
+		kustomize string
+		stdin     string
+		// wantCalls lists the objects of each call, in the order of the
+		// call, calls sorted.
+		wantCalls []string
+		wantErr   string // in the error, with or without Visit
+	}{
+		{name: "once per file with objects", paths: []string{"dir"}, recursive: true, wantCalls: []string{"configmap/a configmap/a2", "configmap/d", "secret/s configmap/l"}},
+		{name: "stdin and a file", paths: []string{"-", "one.yaml"}, stdin: configMapYAML("", "in1") + "---\n" + configMapYAML("", "in2"), wantCalls: []string{"configmap/in1 configmap/in2", "configmap/one"}},
+		{name: "kustomization once", kustomize: "kust", wantCalls: []string{"configmap/k secret/k"}},
+		{name: "duplicates of stubs name both origins", paths: []string{"dup"}, wantCalls: []string{"configmap/x", "configmap/x"}, wantErr: "b.yaml:1: configmap/x (ns ns) is defined twice, first at " + inDir(dir, "dup/a.yaml") + ":1"},
+		{name: "removed API of a stub", paths: []string{"removed.yaml", "one.yaml"}, wantCalls: []string{"configmap/one", "deployment.extensions/old"}, wantErr: "removed.yaml:1: apiVersion: \"extensions/v1beta1\" for Deployment is no longer served"},
+		{name: "no objects, no call", paths: []string{"empty"}, wantErr: "no objects found in " + inDir(dir, "empty")},
+	}
+	describe := func(set Set) []string {
+		var out []string
+		for _, o := range set.Objects {
+			out = append(out, o.ID().String()+" from "+o.Origin.String())
+		}
+		return out
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := Options{Paths: pathsIn(dir, tt.paths), Recursive: tt.recursive, Stdin: strings.NewReader(tt.stdin)}
+			if tt.kustomize != "" {
+				opts.Kustomize = inDir(dir, tt.kustomize)
+			}
+			whole, wholeErr := Load(context.Background(), opts)
+			var mu sync.Mutex
+			var calls []string
+			opts.Stdin = strings.NewReader(tt.stdin)
+			opts.Visit = func(objs []Object) []Object {
+				var ids []string
+				out := make([]Object, len(objs))
+				for i, o := range objs {
+					ids = append(ids, o.ID().KindName())
+					out[i] = o.Stub()
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				calls = append(calls, strings.Join(ids, " "))
+				return out
+			}
+			stubs, stubsErr := Load(context.Background(), opts)
+			if diff := cmp.Diff(fmt.Sprint(wholeErr), fmt.Sprint(stubsErr)); diff != "" {
+				t.Errorf("error with Visit (-without +with):\n%s", diff)
+			}
+			if (tt.wantErr == "") != (stubsErr == nil) || !strings.Contains(fmt.Sprint(stubsErr), tt.wantErr) {
+				t.Errorf("error = %v, want one containing %q", stubsErr, tt.wantErr)
+			}
+			if diff := cmp.Diff(describe(whole), describe(stubs)); diff != "" {
+				t.Errorf("objects with Visit (-without +with):\n%s", diff)
+			}
+			slices.Sort(calls)
+			if diff := cmp.Diff(tt.wantCalls, calls); diff != "" {
+				t.Errorf("Visit calls (-want +got):\n%s", diff)
+			}
+			for _, o := range stubs.Objects {
+				if _, ok := o.Object["data"]; ok {
+					t.Errorf("%s: the set holds the object, not what Visit returned", o.ID())
+				}
 			}
 		})
 	}

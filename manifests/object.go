@@ -79,3 +79,29 @@ type Set struct {
 
 // Len returns the number of objects in the set.
 func (s Set) Len() int { return len(s.Objects) }
+
+// Stub returns a copy of o that keeps only what identifies it: apiVersion,
+// kind, and metadata.name, namespace and generateName, as written, with
+// o's Origin. ID, GroupVersionKind and every check Load makes across a set
+// (removed APIs, duplicates) give the same answers for the stub as for o;
+// the rest of the body is left out, so the stub stays small whatever the
+// size of o. An Options.Visit hook returns stubs for objects it is done
+// with.
+func (o Object) Stub() Object {
+	stub := map[string]any{}
+	for _, f := range []string{"apiVersion", "kind"} {
+		if v, ok := o.Object[f]; ok {
+			stub[f] = v
+		}
+	}
+	if meta, ok := o.Object["metadata"].(map[string]any); ok {
+		m := map[string]any{}
+		for _, f := range []string{"name", "namespace", "generateName"} {
+			if v, ok := meta[f]; ok {
+				m[f] = v
+			}
+		}
+		stub["metadata"] = m
+	}
+	return Object{Unstructured: &unstructured.Unstructured{Object: stub}, Origin: o.Origin}
+}

@@ -23,6 +23,13 @@ var crdKind = schema.GroupVersionKind{Group: "apiextensions.k8s.io", Version: "v
 // checked as an ObjectMeta. A CRD whose schema cannot be used adds a
 // Problem on the CRD instead. c itself is not changed.
 func (c *Catalog) WithCRDs(set manifests.Set) (*Catalog, []Problem) {
+	out, problems, _ := c.withCRDs(set)
+	return out, problems
+}
+
+// withCRDs is WithCRDs; it also returns every kind the CRDs of set define,
+// whether their schemas can be used or not.
+func (c *Catalog) withCRDs(set manifests.Set) (*Catalog, []Problem, map[schema.GroupVersionKind]bool) {
 	crds, docs := map[schema.GroupVersionKind]string{}, map[string]any{}
 	maps.Copy(crds, c.crds)
 	maps.Copy(docs, c.docs)
@@ -37,11 +44,13 @@ func (c *Catalog) WithCRDs(set manifests.Set) (*Catalog, []Problem) {
 	// set order.
 	issues := map[int][]*convertError{}
 	versions := map[int][]crdVersion{}
+	kinds := map[schema.GroupVersionKind]bool{}
 	for i, o := range set.Objects {
 		if o.GroupVersionKind() == crdKind {
 			versions[i], issues[i] = crdSchemas(o.Object)
 			for _, v := range versions[i] {
 				out.addCRD(v, o.GetName())
+				kinds[v.gvk] = true
 			}
 		}
 	}
@@ -60,7 +69,7 @@ func (c *Catalog) WithCRDs(set manifests.Set) (*Catalog, []Problem) {
 			problems = append(problems, Problem{ID: o.ID(), Origin: o.Origin, Path: is.at, Reason: is.msg})
 		}
 	}
-	return out, problems
+	return out, problems, kinds
 }
 
 // addCRD adds one version of the CRD named crd, or notes that its schema

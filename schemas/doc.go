@@ -53,4 +53,9 @@
 // a [Result]: every [Problem] of every object, in set order and then by
 // field path, each naming the object, the file and line it came from, the
 // field, and what is wrong in plain words.
+//
+// [ValidateLoad] gives the same result without holding the whole set:
+// objects of built-in kinds are checked as soon as their file is decoded
+// and only their identity is kept; CRDs and custom resources are kept
+// until every CRD of the set is known.
 package schemas

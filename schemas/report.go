@@ -13,8 +13,11 @@ import (
 type Report struct {
 	// KubernetesVersion is the version the schemas describe.
 	KubernetesVersion string
-	Set               manifests.Set
-	Result            Result
+	// Set lists every object checked, in set order; the JUnit report has
+	// a test case for each. From ValidateLoad, objects of built-in kinds
+	// are stubs (manifests.Object.Stub).
+	Set    manifests.Set
+	Result Result
 }
 
 // Valid reports whether no object had a problem.

@@ -61,7 +61,13 @@ type objectResult struct {
 // problems. When ctx ends, objects not yet checked are left out of Checked
 // and Problems; the caller can tell from ctx.Err().
 func (c *Catalog) Validate(ctx context.Context, set manifests.Set, opts Options) Result {
-	n := len(set.Objects)
+	return summarize(set.Objects, c.validateEach(ctx, set.Objects, opts), opts)
+}
+
+// validateEach checks objs concurrently; the result of objs[i] is at index
+// i. Objects not checked before ctx ended are not done.
+func (c *Catalog) validateEach(ctx context.Context, objs []manifests.Object, opts Options) []objectResult {
+	n := len(objs)
 	results := make([]objectResult, n)
 	workers := opts.Concurrency
 	if workers <= 0 {
@@ -77,17 +83,22 @@ func (c *Catalog) Validate(ctx context.Context, set manifests.Set, opts Options)
 				if i >= n || ctx.Err() != nil {
 					return
 				}
-				results[i] = c.validateObject(set.Objects[i], opts)
+				results[i] = c.validateObject(objs[i], opts)
 			}
 		})
 	}
 	wg.Wait()
+	return results
+}
+
+// summarize turns the results of objs, index by index, into a Result.
+func summarize(objs []manifests.Object, results []objectResult, opts Options) Result {
 	var res Result
 	for i, r := range results {
 		switch {
 		case !r.done:
 		case r.missing && opts.IgnoreMissingSchemas:
-			res.Missing = append(res.Missing, set.Objects[i].ID())
+			res.Missing = append(res.Missing, objs[i].ID())
 		default:
 			res.Checked++
 			res.Problems = append(res.Problems, r.problems...)
