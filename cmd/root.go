@@ -17,28 +17,43 @@ var version = "dev"
 
 // NewRootCommand builds the converge command tree writing to streams.
 func NewRootCommand(streams genericiooptions.IOStreams) *cobra.Command {
+	root, _ := newRoot(streams)
+	return root
+}
+
+// newRoot builds the command tree and returns the profile flags, which
+// run stops after the command.
+func newRoot(streams genericiooptions.IOStreams) (*cobra.Command, *profileFlags) {
 	config := genericclioptions.NewConfigFlags(true)
+	profile := &profileFlags{}
 	root := &cobra.Command{
 		Use:   "converge",
 		Short: "converge makes a Kubernetes cluster match manifests in git",
 		Long: `converge applies Kubernetes manifests the way kubectl apply does, with the same
 last-applied-configuration three-way merge, so kubectl and converge can take
 turns on the same objects.`,
-		SilenceUsage:  true,
-		SilenceErrors: true,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		PersistentPreRunE: func(*cobra.Command, []string) error { return profile.start() },
 	}
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
 	config.AddFlags(root.PersistentFlags())
+	profile.add(root.PersistentFlags())
 	root.AddCommand(newApplyCommand(config, streams), newRenderCommand(streams), newValidateCommand(config, streams), newDiffCommand(config, streams), newVersionCommand(streams))
-	return root
+	return root, profile
 }
 
 // Execute runs converge with os.Args and returns the process exit code.
 func Execute(ctx context.Context) int {
 	streams := genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}
-	return run(ctx, NewRootCommand(streams), streams.ErrOut)
+	root, profile := newRoot(streams)
+	code := run(ctx, root, streams.ErrOut)
+	if err := profile.stop(); err != nil {
+		fmt.Fprintln(streams.ErrOut, "error: write profile:", err.Error())
+	}
+	return code
 }
 
 func run(ctx context.Context, root *cobra.Command, errOut io.Writer) int {
