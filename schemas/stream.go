@@ -135,7 +135,15 @@ func (s *stream) visit(ctx context.Context, objs []manifests.Object) []manifests
 			at = append(at, i)
 		}
 	}
-	results := s.cat.validateEach(ctx, now, s.opts)
+	// The loader already decodes files in parallel: check this file's
+	// objects here, in the worker whose stack has grown for it.
+	results := make([]objectResult, len(now))
+	for j, o := range now {
+		if ctx.Err() != nil {
+			break
+		}
+		results[j] = s.cat.validateObject(o, s.opts)
+	}
 	out := slices.Clone(objs)
 	for _, i := range at {
 		out[i] = objs[i].Stub()
