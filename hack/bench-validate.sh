@@ -14,7 +14,7 @@ trap 'rm -rf "$work"' EXIT
 
 echo "building kubeconform v0.8.0 into $work/bin"
 GOBIN="$work/bin" go install github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0
-go run ./hack/kubeconform-schemas --bundle schemas/data/v1.36.json.gz --out "$work/schemas"
+go run ./hack/kubeconform-schemas --bundle schemas/data/v1.36.zip --out "$work/schemas"
 make --no-print-directory build >/dev/null
 
 mkdir -p "$work/set"

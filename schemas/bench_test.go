@@ -82,3 +82,14 @@ func BenchmarkColdStart(b *testing.B) {
 		cat.Validate(context.Background(), set, Options{Strict: true})
 	}
 }
+
+// BenchmarkLoadBundled measures opening a bundled file until its catalog
+// is ready, before any schema is compiled.
+func BenchmarkLoadBundled(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := loadBundled("v1.36"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,10 +1,9 @@
 package schemas
 
 import (
-	"compress/gzip"
 	"embed"
-	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"regexp"
 	"sort"
@@ -13,15 +12,11 @@ import (
 	"sync"
 )
 
-//go:embed data/*.json.gz
+// bundledFS holds a bundle file (see [Bundle]) per Kubernetes minor
+// version, written by the gen command.
+//
+//go:embed data/*.zip
 var bundledFS embed.FS
-
-// bundle is the format of the files in data/, written by the gen command.
-type bundle struct {
-	KubernetesVersion string                     `json:"kubernetesVersion"`
-	Source            string                     `json:"source"`
-	Schemas           map[string]json.RawMessage `json:"schemas"`
-}
 
 // bundledCatalog loads one bundled file once.
 type bundledCatalog struct {
@@ -41,10 +36,10 @@ var bundledCatalogs = func() map[string]*bundledCatalog {
 // BundledVersions lists the Kubernetes minor versions whose schemas are
 // embedded, oldest first, such as ["v1.34", "v1.35", "v1.36"].
 func BundledVersions() []string {
-	files, _ := fs.Glob(bundledFS, "data/v*.json.gz")
+	files, _ := fs.Glob(bundledFS, "data/v*.zip")
 	var out []string
 	for _, f := range files {
-		out = append(out, strings.TrimSuffix(strings.TrimPrefix(f, "data/"), ".json.gz"))
+		out = append(out, strings.TrimSuffix(strings.TrimPrefix(f, "data/"), ".zip"))
 	}
 	sort.Slice(out, func(i, j int) bool { return minorNumber(out[i]) < minorNumber(out[j]) })
 	return out
@@ -83,21 +78,23 @@ func Bundled(version string) (*Catalog, error) {
 	return b.cat, b.err
 }
 
+// loadBundled opens the bundle of a minor version. Its schemas are read
+// from the embedded file as they are needed: an embedded file holds no
+// resources, so it is never closed.
 func loadBundled(minor string) (*Catalog, error) {
-	f, err := bundledFS.Open("data/" + minor + ".json.gz")
+	f, err := bundledFS.Open("data/" + minor + ".zip")
 	if err != nil {
 		return nil, fmt.Errorf("open bundled schemas %s: %w", minor, err)
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
+	info, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("read bundled schemas %s: %w", minor, err)
+		return nil, fmt.Errorf("open bundled schemas %s: %w", minor, err)
 	}
-	var b bundle
-	if err := json.NewDecoder(zr).Decode(&b); err != nil {
-		return nil, fmt.Errorf("decode bundled schemas %s: %w", minor, err)
+	r, ok := f.(io.ReaderAt)
+	if !ok {
+		return nil, fmt.Errorf("open bundled schemas %s: embedded files do not implement io.ReaderAt", minor)
 	}
-	cat, err := FromOpenAPI(b.KubernetesVersion, b.Schemas)
+	cat, err := openBundle(r, info.Size())
 	if err != nil {
 		return nil, fmt.Errorf("bundled schemas %s: %w", minor, err)
 	}

@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -37,11 +38,20 @@ type Catalog struct {
 }
 
 // definitions are the raw OpenAPI component schemas of one API server.
-// They are never modified after construction and are shared by catalogs
-// derived from one another.
+// They are shared by catalogs derived from one another, whose compilers
+// may read them concurrently. The schemas of a bundle are inflated from
+// its archive on first use.
 type definitions struct {
-	raw   map[string]json.RawMessage
+	// byGVK names the schema of each kind; it is never modified.
 	byGVK map[schema.GroupVersionKind]string
+	// packed, for a bundle, is the archive entry of every schema; it is
+	// never modified.
+	packed map[string]*zip.File
+
+	mu sync.Mutex
+	// raw holds every schema given to FromOpenAPI, or the schemas of a
+	// bundle inflated so far.
+	raw map[string]json.RawMessage
 }
 
 // FromOpenAPI builds a catalog from the components.schemas of an API
@@ -51,7 +61,19 @@ type definitions struct {
 // schema of those kinds. The raw schemas are converted and compiled only
 // when an object of a kind that uses them is validated.
 func FromOpenAPI(version string, schemas map[string]json.RawMessage) (*Catalog, error) {
-	defs := &definitions{raw: maps.Clone(schemas), byGVK: map[schema.GroupVersionKind]string{}}
+	byGVK, err := kindIndex(schemas)
+	if err != nil {
+		return nil, err
+	}
+	defs := &definitions{raw: maps.Clone(schemas), byGVK: byGVK}
+	return newCatalog(version, defs, nil, nil), nil
+}
+
+// kindIndex maps every kind a schema declares in
+// x-kubernetes-group-version-kind to the schema's name. When two schemas
+// declare one kind, the first by name wins.
+func kindIndex(schemas map[string]json.RawMessage) (map[schema.GroupVersionKind]string, error) {
+	byGVK := map[schema.GroupVersionKind]string{}
 	names := make([]string, 0, len(schemas))
 	for name := range schemas {
 		names = append(names, name)
@@ -70,15 +92,15 @@ func FromOpenAPI(version string, schemas map[string]json.RawMessage) (*Catalog, 
 			return nil, fmt.Errorf("read schema %s: %w", name, err)
 		}
 		for _, gvk := range head.GVKs {
-			if _, taken := defs.byGVK[gvk]; !taken {
-				defs.byGVK[gvk] = name
+			if _, taken := byGVK[gvk]; !taken {
+				byGVK[gvk] = name
 			}
 		}
 	}
-	if len(defs.byGVK) == 0 {
+	if len(byGVK) == 0 {
 		return nil, errors.New("no schema declares x-kubernetes-group-version-kind: these are not the component schemas of a Kubernetes API server")
 	}
-	return newCatalog(version, defs, nil, nil), nil
+	return byGVK, nil
 }
 
 func newCatalog(version string, defs *definitions, crds map[schema.GroupVersionKind]string, docs map[string]any) *Catalog {

@@ -1,6 +1,8 @@
 package schemas
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"strings"
@@ -76,7 +78,10 @@ func (l *loader) Load(u string) (any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("no schema at %s: %w", u, err)
 	}
-	raw := l.defs.parse(name)
+	raw, err := l.defs.parse(name)
+	if err != nil {
+		return nil, err
+	}
 	if raw == nil {
 		return nil, fmt.Errorf("no schema named %s", name)
 	}
@@ -88,26 +93,47 @@ func (l *loader) Load(u string) (any, error) {
 	return out, nil
 }
 
-// parse decodes the named definition, or returns nil. Numbers stay
-// json.Number, as jsonschema expects in schemas.
-func (d *definitions) parse(name string) map[string]any {
-	raw, ok := d.raw[name]
-	if !ok {
-		return nil
+// get returns the raw JSON of the named definition, or nil.
+func (d *definitions) get(name string) (json.RawMessage, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if raw, ok := d.raw[name]; ok {
+		return raw, nil
 	}
-	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(string(raw)))
+	f, ok := d.packed[name]
+	if !ok {
+		return nil, nil
+	}
+	raw, err := readEntry(f)
 	if err != nil {
-		return nil
+		return nil, fmt.Errorf("read schema %s: %w", name, err)
+	}
+	d.raw[name] = raw
+	return raw, nil
+}
+
+// parse decodes the named definition; it returns nil when there is none or
+// it is not an object. Numbers stay json.Number, as jsonschema expects in
+// schemas.
+func (d *definitions) parse(name string) (map[string]any, error) {
+	raw, err := d.get(name)
+	if raw == nil || err != nil {
+		return nil, err
+	}
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return nil, fmt.Errorf("parse schema %s: %w", name, err)
 	}
 	m, _ := doc.(map[string]any)
-	return m
+	return m, nil
 }
 
 // parseRef decodes the definition a local $ref points to, or returns nil.
 func (d *definitions) parseRef(ref string) map[string]any {
 	for _, prefix := range []string{"#/components/schemas/", "#/definitions/"} {
 		if name, ok := strings.CutPrefix(ref, prefix); ok {
-			return d.parse(name)
+			m, _ := d.parse(name)
+			return m
 		}
 	}
 	return nil

@@ -9,7 +9,8 @@
 //
 //   - [Bundled] returns the catalog of a version embedded in the binary
 //     (see [BundledVersions]); the files in data/ are written by the gen
-//     command from a kube-apiserver's /openapi/v3 documents.
+//     command from a kube-apiserver's /openapi/v3 documents, in the format
+//     of [Bundle], whose schemas are each inflated only when first used.
 //   - [FromOpenAPI] builds one from the components.schemas of any API
 //     server, such as the live cluster's /openapi/v3.
 //   - [Catalog.WithCRDs] adds the served versions of every

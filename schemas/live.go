@@ -1,7 +1,7 @@
 package schemas
 
 import (
-	"compress/gzip"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -18,9 +18,9 @@ import (
 
 // Live returns the catalog a cluster serves at /openapi/v3, so custom
 // resources installed there validate too. Catalogs are cached in the user
-// cache dir per server version and schema hash: the API server puts a hash
-// of each document in its path list, so a cached copy is reused exactly
-// until the cluster's schemas change.
+// cache dir, in the format of [Bundle], per server version and schema
+// hash: the API server puts a hash of each document in its path list, so a
+// cached copy is reused exactly until the cluster's schemas change.
 func Live(ctx context.Context, dc discovery.DiscoveryInterface) (*Catalog, error) {
 	info, err := dc.ServerVersion()
 	if err != nil {
@@ -36,14 +36,15 @@ func Live(ctx context.Context, dc discovery.DiscoveryInterface) (*Catalog, error
 	}
 	sort.Strings(names)
 	cacheFile := liveCachePath(info.GitVersion, paths, names)
-	if all, err := readCache(cacheFile); err == nil {
-		return FromOpenAPI(info.GitVersion, all)
+	if cat, err := readCache(cacheFile); err == nil {
+		return cat, nil
 	}
 	all, err := fetchComponents(ctx, paths, names)
 	if err != nil {
 		return nil, err
 	}
-	_ = writeCache(cacheFile, all) // a cache that cannot be written only costs time
+	// A cache that cannot be written only costs time.
+	_ = writeCache(cacheFile, Bundle{KubernetesVersion: info.GitVersion, Source: "/openapi/v3 of a cluster", Schemas: all})
 	return FromOpenAPI(info.GitVersion, all)
 }
 
@@ -109,29 +110,30 @@ func liveCachePath(version string, paths map[string]openapi.GroupVersion, names 
 		h.Write([]byte(paths[name].ServerRelativeURL()))
 	}
 	safe := strings.NewReplacer("/", "_", "+", "_").Replace(version)
-	return filepath.Join(dir, "converge", "schemas", safe+"-"+hex.EncodeToString(h.Sum(nil))[:16]+".json.gz")
+	return filepath.Join(dir, "converge", "schemas", safe+"-"+hex.EncodeToString(h.Sum(nil))[:16]+".zip")
 }
 
-func readCache(path string) (map[string]json.RawMessage, error) {
+// readCache opens a cached catalog. The file is read whole, so the
+// catalog's schemas are inflated from memory as they are needed.
+func readCache(path string) (*Catalog, error) {
 	if path == "" {
 		return nil, os.ErrNotExist
 	}
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
-	var all map[string]json.RawMessage
-	return all, json.NewDecoder(zr).Decode(&all)
+	return openBundle(bytes.NewReader(data), int64(len(data)))
 }
 
-func writeCache(path string, all map[string]json.RawMessage) error {
+// writeCache writes b to path, atomically.
+func writeCache(path string, b Bundle) error {
 	if path == "" {
 		return nil
+	}
+	var buf bytes.Buffer
+	if err := b.Write(&buf); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
@@ -140,11 +142,7 @@ func writeCache(path string, all map[string]json.RawMessage) error {
 	if err != nil {
 		return err
 	}
-	zw := gzip.NewWriter(tmp)
-	err = json.NewEncoder(zw).Encode(all)
-	if cerr := zw.Close(); err == nil {
-		err = cerr
-	}
+	_, err = tmp.Write(buf.Bytes())
 	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}

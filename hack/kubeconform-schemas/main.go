@@ -8,22 +8,25 @@
 package main
 
 import (
-	"compress/gzip"
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/convergehq/converge/schemas"
 )
 
+// bundle is a converge schema bundle with every schema decoded.
 type bundle struct {
-	KubernetesVersion string                    `json:"kubernetesVersion"`
-	Schemas           map[string]map[string]any `json:"schemas"`
+	KubernetesVersion string
+	Schemas           map[string]map[string]any
 }
 
 func main() {
-	in := flag.String("bundle", "schemas/data/v1.36.json.gz", "converge schema bundle")
+	in := flag.String("bundle", "schemas/data/v1.36.zip", "converge schema bundle")
 	out := flag.String("out", "", "directory to write the kubeconform layout into")
 	flag.Parse()
 	if err := run(*in, *out); err != nil {
@@ -33,17 +36,8 @@ func main() {
 }
 
 func run(in, out string) error {
-	f, err := os.Open(in)
+	b, err := readBundle(in)
 	if err != nil {
-		return err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return err
-	}
-	var b bundle
-	if err := json.NewDecoder(zr).Decode(&b); err != nil {
 		return err
 	}
 	dir := filepath.Join(out, b.KubernetesVersion+"-standalone-strict")
@@ -75,6 +69,27 @@ func run(in, out string) error {
 	}
 	fmt.Printf("wrote %d kubeconform schemas to %s\n", n, dir)
 	return nil
+}
+
+// readBundle reads the bundle file at path.
+func readBundle(path string) (bundle, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return bundle{}, err
+	}
+	raw, err := schemas.ReadBundle(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return bundle{}, fmt.Errorf("%s: %w", path, err)
+	}
+	b := bundle{KubernetesVersion: raw.KubernetesVersion, Schemas: make(map[string]map[string]any, len(raw.Schemas))}
+	for name, s := range raw.Schemas {
+		var m map[string]any
+		if err := json.Unmarshal(s, &m); err != nil {
+			return bundle{}, fmt.Errorf("%s: schema %s: %w", path, name, err)
+		}
+		b.Schemas[name] = m
+	}
+	return b, nil
 }
 
 // inline returns s with every $ref replaced by its target, in JSON Schema

@@ -1,21 +1,21 @@
 // Command gen writes a bundled schema file for package schemas: every
-// component schema of a Kubernetes API server's OpenAPI v3 documents, merged
-// and gzip-compressed.
+// built-in component schema of a Kubernetes API server's OpenAPI v3
+// documents, merged, in the zip format of schemas.Bundle (one compressed
+// entry per schema, and an index of kinds). Equal schemas give equal files.
 //
 // From a running API server (the local control plane in `make schemas`):
 //
-//	go run ./schemas/gen --kubeconfig KUBECONFIG --out schemas/data/v1.36.json.gz
+//	go run ./schemas/gen --kubeconfig KUBECONFIG --out schemas/data/v1.36.zip
 //
 // From the OpenAPI v3 documents an API server of another version published
 // into the k8s.io/kubernetes module (api/openapi-spec/v3):
 //
-//	go run ./schemas/gen --from-dir DIR --version v1.35.4 --out schemas/data/v1.35.json.gz
+//	go run ./schemas/gen --from-dir DIR --version v1.35.4 --out schemas/data/v1.35.zip
 package main
 
 import (
+	"bytes"
 	"context"
-
-	"compress/gzip"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -30,13 +30,6 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 )
 
-// bundle is the file format package schemas embeds.
-type bundle struct {
-	KubernetesVersion string                     `json:"kubernetesVersion"`
-	Source            string                     `json:"source"`
-	Schemas           map[string]json.RawMessage `json:"schemas"`
-}
-
 type document struct {
 	Components struct {
 		Schemas map[string]json.RawMessage `json:"schemas"`
@@ -47,9 +40,9 @@ func main() {
 	kubeconfig := flag.String("kubeconfig", "", "read /openapi/v3 from this cluster")
 	fromDir := flag.String("from-dir", "", "read *_openapi.json documents from this directory")
 	version := flag.String("version", "", "Kubernetes version of --from-dir documents")
-	out := flag.String("out", "", "bundle file to write (.json.gz)")
+	out := flag.String("out", "", "bundle file to write (.zip)")
 	flag.Parse()
-	var b bundle
+	var b schemas.Bundle
 	var err error
 	switch {
 	case *out == "":
@@ -71,20 +64,20 @@ func main() {
 	fmt.Printf("wrote %s: %d schemas for Kubernetes %s\n", *out, len(b.Schemas), b.KubernetesVersion)
 }
 
-func fromServer(kubeconfig string) (bundle, error) {
+func fromServer(kubeconfig string) (schemas.Bundle, error) {
 	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
 	if err != nil {
-		return bundle{}, err
+		return schemas.Bundle{}, err
 	}
 	dc, err := discovery.NewDiscoveryClientForConfig(cfg)
 	if err != nil {
-		return bundle{}, err
+		return schemas.Bundle{}, err
 	}
 	version, all, err := schemas.FetchOpenAPIV3(context.Background(), dc)
 	if err != nil {
-		return bundle{}, err
+		return schemas.Bundle{}, err
 	}
-	b := bundle{KubernetesVersion: version, Source: "/openapi/v3 of a live kube-apiserver " + version, Schemas: map[string]json.RawMessage{}}
+	b := schemas.Bundle{KubernetesVersion: version, Source: "/openapi/v3 of a live kube-apiserver " + version, Schemas: map[string]json.RawMessage{}}
 	for name, s := range all {
 		if builtin(name) {
 			b.Schemas[name] = s
@@ -93,20 +86,20 @@ func fromServer(kubeconfig string) (bundle, error) {
 	return b, nil
 }
 
-func fromFiles(dir, version string) (bundle, error) {
+func fromFiles(dir, version string) (schemas.Bundle, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*_openapi.json"))
 	if err != nil || len(files) == 0 {
-		return bundle{}, fmt.Errorf("no *_openapi.json in %s", dir)
+		return schemas.Bundle{}, fmt.Errorf("no *_openapi.json in %s", dir)
 	}
 	sort.Strings(files)
-	b := bundle{KubernetesVersion: version, Source: "api/openapi-spec/v3 of k8s.io/kubernetes " + version, Schemas: map[string]json.RawMessage{}}
+	b := schemas.Bundle{KubernetesVersion: version, Source: "api/openapi-spec/v3 of k8s.io/kubernetes " + version, Schemas: map[string]json.RawMessage{}}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
-			return bundle{}, err
+			return schemas.Bundle{}, err
 		}
 		if err := merge(b.Schemas, data); err != nil {
-			return bundle{}, fmt.Errorf("%s: %w", f, err)
+			return schemas.Bundle{}, fmt.Errorf("%s: %w", f, err)
 		}
 	}
 	return b, nil
@@ -133,21 +126,11 @@ func merge(into map[string]json.RawMessage, data []byte) error {
 // resources installed in the cluster are not part of a version.
 func builtin(name string) bool { return strings.HasPrefix(name, "io.k8s.") }
 
-func write(path string, b bundle) error {
-	f, err := os.Create(path)
-	if err != nil {
+// write writes b to path, only once it is complete.
+func write(path string, b schemas.Bundle) error {
+	var buf bytes.Buffer
+	if err := b.Write(&buf); err != nil {
 		return err
 	}
-	zw, err := gzip.NewWriterLevel(f, gzip.BestCompression)
-	if err != nil {
-		return err
-	}
-	enc := json.NewEncoder(zw)
-	if err := enc.Encode(b); err != nil {
-		return err
-	}
-	if err := zw.Close(); err != nil {
-		return err
-	}
-	return f.Close()
+	return os.WriteFile(path, buf.Bytes(), 0o644)
 }
