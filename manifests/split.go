@@ -2,7 +2,6 @@ package manifests
 
 import (
 	"bytes"
-	"strings"
 )
 
 // document is one YAML document of a file, with the line it starts on.
@@ -69,24 +68,43 @@ func separator(line []byte) sepKind {
 // isBlank reports whether a document holds nothing but whitespace and
 // comments.
 func isBlank(data []byte) bool {
-	for _, l := range strings.Split(string(data), "\n") {
-		t := strings.TrimSpace(l)
-		if t != "" && !strings.HasPrefix(t, "#") && t != "..." {
-			return false
+	blank := true
+	eachLine(data, func(_ int, l []byte) bool {
+		t := bytes.TrimSpace(l)
+		blank = len(t) == 0 || t[0] == '#' || string(t) == "..."
+		return blank
+	})
+	return blank
+}
+
+// eachLine calls fn with the zero-based index and text of each line of
+// data, without its line break, until fn returns false.
+func eachLine(data []byte, fn func(i int, line []byte) bool) {
+	for i := 0; ; i++ {
+		end := bytes.IndexByte(data, '\n')
+		if end < 0 {
+			fn(i, data)
+			return
 		}
+		if !fn(i, data[:end]) {
+			return
+		}
+		data = data[end+1:]
 	}
-	return true
 }
 
 // firstContentLine returns the offset, in lines, of the first line that is
 // not blank or a comment, so an origin points at the object, not at a
 // leading comment.
 func firstContentLine(data []byte) int {
-	for i, l := range strings.Split(string(data), "\n") {
-		t := strings.TrimSpace(l)
-		if t != "" && !strings.HasPrefix(t, "#") {
-			return i
+	first := 0
+	eachLine(data, func(i int, l []byte) bool {
+		t := bytes.TrimSpace(l)
+		if len(t) > 0 && t[0] != '#' {
+			first = i
+			return false
 		}
-	}
-	return 0
+		return true
+	})
+	return first
 }
