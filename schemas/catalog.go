@@ -52,6 +52,9 @@ type definitions struct {
 	// raw holds every schema given to FromOpenAPI, or the schemas of a
 	// bundle inflated so far.
 	raw map[string]json.RawMessage
+	// parsed holds the schemas decoded so far, shared read-only: the
+	// converter reads a definition each time a $ref to it is converted.
+	parsed map[string]map[string]any
 }
 
 // FromOpenAPI builds a catalog from the components.schemas of an API

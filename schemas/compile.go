@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // compiler compiles the schemas of one catalog on first use. jsonschema's
@@ -115,7 +116,14 @@ func (d *definitions) get(name string) (json.RawMessage, error) {
 // parse decodes the named definition; it returns nil when there is none or
 // it is not an object. Numbers stay json.Number, as jsonschema expects in
 // schemas.
+// The result is cached and must not be modified.
 func (d *definitions) parse(name string) (map[string]any, error) {
+	d.mu.Lock()
+	m, ok := d.parsed[name]
+	d.mu.Unlock()
+	if ok {
+		return m, nil
+	}
 	raw, err := d.get(name)
 	if raw == nil || err != nil {
 		return nil, err
@@ -124,7 +132,13 @@ func (d *definitions) parse(name string) (map[string]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse schema %s: %w", name, err)
 	}
-	m, _ := doc.(map[string]any)
+	m, _ = doc.(map[string]any)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.parsed == nil {
+		d.parsed = map[string]map[string]any{}
+	}
+	d.parsed[name] = m
 	return m, nil
 }
 
@@ -137,4 +151,24 @@ func (d *definitions) parseRef(ref string) map[string]any {
 		}
 	}
 	return nil
+}
+
+// compileBusy reports whether the schema of gvk is not compiled yet while
+// another goroutine is compiling, so that a caller that should not wait
+// can check the object later. A kind without a schema is never busy.
+func (c *Catalog) compileBusy(gvk schema.GroupVersionKind) bool {
+	if _, ok := c.byGVK.Load(gvk); ok {
+		return false
+	}
+	if _, custom := c.crds[gvk]; !custom && c.base != nil {
+		return c.base.compileBusy(gvk)
+	}
+	if c.resourceURL(gvk) == "" {
+		return false
+	}
+	if !c.comp.mu.TryLock() {
+		return true
+	}
+	c.comp.mu.Unlock()
+	return false
 }

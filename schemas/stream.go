@@ -31,7 +31,9 @@ func (e *CatalogError) Unwrap() error { return e.Err }
 //
 // An object of a built-in kind (one of the newest bundled catalog, which
 // has no custom resources) is validated while the manifests load, as soon
-// as its file is decoded, and only its manifests.Object.Stub is kept.
+// as its file is decoded, and only its manifests.Object.Stub is kept;
+// while another worker compiles the schema it needs, it is kept whole and
+// checked after loading instead, so no worker waits for the compiler.
 // CustomResourceDefinitions, and objects of other kinds, which may need a
 // CRD of the set (the set's CRDs win over base's schemas), are kept whole
 // and validated once every CRD of the set is known. So memory grows with
@@ -125,12 +127,14 @@ func (s *stream) isEarly(gvk schema.GroupVersionKind) bool {
 
 // visit is the manifests.Options.Visit hook: it validates the objects of
 // built-in kinds of one source and replaces them by their stubs. It runs
-// concurrently for the files of a directory.
+// concurrently for the files of a directory. An object whose schema
+// another worker is compiling at that moment is kept whole and checked in
+// finish, so that this worker goes on decoding instead of waiting.
 func (s *stream) visit(ctx context.Context, objs []manifests.Object) []manifests.Object {
 	var now []manifests.Object
 	var at []int
 	for i, o := range objs {
-		if s.isEarly(o.GroupVersionKind()) {
+		if gvk := o.GroupVersionKind(); s.isEarly(gvk) && !s.cat.compileBusy(gvk) {
 			now = append(now, o)
 			at = append(at, i)
 		}

@@ -313,3 +313,41 @@ func TestValidateLoadCatalogError(t *testing.T) {
 		})
 	}
 }
+
+func TestValidateLoadDefersObjectsWhileCompiling(t *testing.T) {
+	dir := writeFiles(t, map[string]string{"a.yaml": coreFile(t, "deployment.yaml"), "b.yaml": coreFile(t, "service.yaml"), "c.yaml": coreFile(t, "cronjob.yaml")})
+	load := manifests.Options{Paths: []string{dir}}
+	opts := Options{Strict: true}
+	ctx := context.Background()
+	want, err := loadThenValidate(ctx, load, newest(t), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A catalog of its own, so that no schema is compiled yet.
+	cat, err := loadBundled("v1.36")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newStream(cat, opts)
+	set, err := manifests.Load(ctx, manifests.Options{Paths: []string{dir}, Visit: func(objs []manifests.Object) []manifests.Object {
+		// Another worker holds the compiler: nothing may wait for it.
+		cat.comp.mu.Lock()
+		defer cat.comp.mu.Unlock()
+		return s.visit(ctx, objs)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range set.Objects {
+		if _, early := s.early[o.Unstructured]; early || len(o.Object) <= 3 {
+			t.Errorf("%s was checked or stubbed while its schema was being compiled", o.ID())
+		}
+	}
+	got, ok := s.finish(ctx, set)
+	if !ok {
+		t.Fatal("finish asked for a reload")
+	}
+	if diff := cmp.Diff(printReport(t, want, nil), printReport(t, got, nil)); diff != "" {
+		t.Errorf("report (-load then validate +deferred):\n%s", diff)
+	}
+}
