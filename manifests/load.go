@@ -209,18 +209,20 @@ func friendlyPathError(err error) string {
 
 // duplicates reports objects that share group, kind, namespace and name.
 func duplicates(set Set) []Problem {
-	seen := map[ObjectID]Origin{}
+	// seen holds the index of each ID's first object; sized up front, as
+	// growing a map of thousands of IDs costs more than filling it.
+	seen := make(map[ObjectID]int, len(set.Objects))
 	var problems []Problem
-	for _, o := range set.Objects {
+	for i, o := range set.Objects {
 		if o.GetName() == "" {
 			continue // generateName objects are unique by construction
 		}
 		id := o.ID()
 		if first, ok := seen[id]; ok {
-			problems = append(problems, Problem{Origin: o.Origin, Message: fmt.Sprintf("%s is defined twice, first at %s; remove one of them", id, first)})
+			problems = append(problems, Problem{Origin: o.Origin, Message: fmt.Sprintf("%s is defined twice, first at %s; remove one of them", id, set.Objects[first].Origin)})
 			continue
 		}
-		seen[id] = o.Origin
+		seen[id] = i
 	}
 	return problems
 }
