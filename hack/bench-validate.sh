@@ -32,24 +32,30 @@ for ((f = 0; f < RESOURCES / 10; f++)); do
 done
 echo "generated $RESOURCES resources in $((RESOURCES / 10)) files; parallelism $PAR"
 
-# measure NAME CMD...: runs CMD 3 times, keeps the best wall time and its peak RSS.
-measure() {
-  local name=$1 best="" rss=""
+# The tools run in turns, ROUNDS times each, so that a slower spell of the
+# machine hits both; each tool's median wall time and highest peak RSS are
+# kept. run NAME CMD... appends one "seconds KB" line to $work/NAME.times.
+ROUNDS=${ROUNDS:-7}
+run() {
+  local name=$1
   shift
-  for _ in 1 2 3; do
-    /usr/bin/time -f '%e %M' -o "$work/time" "$@" >"$work/$name.out" 2>&1 || true
-    read -r t m <"$work/time"
-    if [[ -z "$best" ]] || (($(echo "$t < $best" | bc))); then best=$t rss=$m; fi
-  done
-  echo "$best $rss"
+  /usr/bin/time -f '%e %M' -a -o "$work/$name.times" "$@" >"$work/$name.out" 2>&1 || true
 }
-
-read -r kt km < <(measure kubeconform "$work/bin/kubeconform" -strict -summary -n "$PAR" \
-  -kubernetes-version 1.36.3 -schema-location "$work/schemas" "$work/set")
-read -r ct cm < <(measure converge env GOMAXPROCS="$PAR" bin/converge validate -f "$work/set" --kubernetes-version 1.36)
+# summary NAME prints "median-seconds max-KB".
+summary() {
+  sort -n "$work/$1.times" | awk '{t[NR]=$1; if ($2>m) m=$2} END {print t[int((NR+1)/2)], m}'
+}
+for ((r = 0; r < ROUNDS; r++)); do
+  run kubeconform "$work/bin/kubeconform" -strict -summary -n "$PAR" \
+    -kubernetes-version 1.36.3 -schema-location "$work/schemas" "$work/set"
+  run converge env GOMAXPROCS="$PAR" bin/converge validate -f "$work/set" --kubernetes-version 1.36
+done
+read -r kt km < <(summary kubeconform)
+read -r ct cm < <(summary converge)
 tail -n 1 "$work/kubeconform.out"
 tail -n 1 "$work/converge.out"
-printf '\n%-12s %10s %12s %14s\n' tool seconds "peak RSS" "objects/s"
+printf '\n%d runs each, in turns; median wall time, highest peak RSS\n' "$ROUNDS"
+printf '%-12s %10s %12s %14s\n' tool seconds "peak RSS" "objects/s"
 printf '%-12s %10.2f %9d KB %14.0f\n' kubeconform "$kt" "$km" "$(echo "$RESOURCES / $kt" | bc -l)"
 printf '%-12s %10.2f %9d KB %14.0f\n' converge "$ct" "$cm" "$(echo "$RESOURCES / $ct" | bc -l)"
 printf 'throughput ratio converge/kubeconform: %.2fx\n' "$(echo "$kt / $ct" | bc -l)"

@@ -164,12 +164,10 @@ func (p *fastYAML) key(b []byte) string {
 	return s
 }
 
-// str returns a string value; short ones are interned, as label values
-// and names repeat.
+// str returns a string value. Values are not interned: most are names
+// and images that differ from object to object, and growing an intern map
+// with them costs more than it saves.
 func (p *fastYAML) str(b []byte) string {
-	if len(b) <= 16 {
-		return p.key(b)
-	}
 	return string(b)
 }
 
