@@ -37,12 +37,26 @@ func rawSchemas(texts map[string]string) map[string]json.RawMessage {
 	return out
 }
 
+// stored returns schemas as a bundle stores them.
+func stored(t *testing.T, schemas map[string]json.RawMessage) map[string]json.RawMessage {
+	t.Helper()
+	out := map[string]json.RawMessage{}
+	for name, raw := range schemas {
+		data, err := storedSchema(raw)
+		if err != nil {
+			t.Fatalf("storedSchema %s: %v", name, err)
+		}
+		out[name] = data
+	}
+	return out
+}
+
 func TestBundleRoundTrip(t *testing.T) {
 	box := `{"type":"object","x-kubernetes-group-version-kind":[{"group":"example.com","version":"v1","kind":"Box"}]}`
 	tests := []struct {
 		name    string
 		schemas map[string]string
-		want    map[string]string // schemas as read back; nil: as written
+		want    map[string]string // schemas as read back; nil: as stored
 	}{
 		{name: "one kind and a referenced schema", schemas: map[string]string{
 			"com.example.v1.Box":  `{"type":"object","x-kubernetes-group-version-kind":[{"group":"example.com","version":"v1","kind":"Box"}],"properties":{"size":{"$ref":"#/components/schemas/com.example.v1.Size"}}}`,
@@ -64,13 +78,23 @@ func TestBundleRoundTrip(t *testing.T) {
 		{name: "formatting is normalized as encoding/json does", schemas: map[string]string{
 			"x.Box": "{\n  \"type\": \"object\",\n  \"description\": \"<a> & \\u003cb\\u003e\",\n  \"x-kubernetes-group-version-kind\": [ {\"group\": \"x\", \"version\": \"v1\", \"kind\": \"Box\"} ]\n}\n",
 		}, want: map[string]string{
-			"x.Box": `{"type":"object","description":"\u003ca\u003e \u0026 \u003cb\u003e","x-kubernetes-group-version-kind":[{"group":"x","version":"v1","kind":"Box"}]}`,
+			"x.Box": `{"type":"object","x-kubernetes-group-version-kind":[{"group":"x","kind":"Box","version":"v1"}]}`,
+		}},
+		{name: "descriptions are dropped, not properties named description", schemas: map[string]string{
+			"x.Doc": `{"description":"a doc","type":"object","x-kubernetes-group-version-kind":[{"group":"x","version":"v1","kind":"Doc"}],` +
+				`"properties":{"description":{"type":"string","description":"its text"},"tags":{"type":"array","items":{"description":"a tag","type":"string","enum":["description"]}},` +
+				`"extra":{"additionalProperties":{"description":"x","type":"string"}},"choice":{"anyOf":[{"description":"y","type":"integer"}]},"ref":{"description":"z","allOf":[{"$ref":"#/components/schemas/x.Doc"}]}}}`,
+		}, want: map[string]string{
+			"x.Doc": `{"properties":{"choice":{"anyOf":[{"type":"integer"}]},"description":{"type":"string"},"extra":{"additionalProperties":{"type":"string"}},` +
+				`"ref":{"allOf":[{"$ref":"#/components/schemas/x.Doc"}]},"tags":{"items":{"enum":["description"],"type":"string"},"type":"array"}},` +
+				`"type":"object","x-kubernetes-group-version-kind":[{"group":"x","kind":"Doc","version":"v1"}]}`,
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := Bundle{KubernetesVersion: "v1.99.1", Source: "a test", Schemas: rawSchemas(tt.schemas)}
 			want := in
+			want.Schemas = stored(t, in.Schemas)
 			if tt.want != nil {
 				want.Schemas = rawSchemas(tt.want)
 			}
@@ -174,7 +198,7 @@ func wantEntries(t *testing.T, b Bundle) []entry {
 	out := []entry{{*entryHeader(bundleIndexName, index), string(index)}}
 	names := slices.Sorted(maps.Keys(b.Schemas))
 	for _, name := range names {
-		data, err := json.Marshal(b.Schemas[name])
+		data, err := storedSchema(b.Schemas[name])
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -335,7 +359,7 @@ func TestLiveCache(t *testing.T) {
 	if err != nil {
 		t.Fatalf("readCache: %v", err)
 	}
-	want, err := FromOpenAPI(b.KubernetesVersion, b.Schemas)
+	want, err := FromOpenAPI(b.KubernetesVersion, stored(t, b.Schemas))
 	if err != nil {
 		t.Fatal(err)
 	}
