@@ -6,6 +6,13 @@
 // dependency order (namespaces and CRDs first, custom resources last), and
 // prune uses the reverse.
 //
+// YAML decodes with kubectl's semantics (YAML 1.1, strict about duplicate
+// keys, numbers as int64 or float64). Documents in the plain subset
+// manifests are written in go through a fast decoder (fastyaml*.go); all
+// others, and every error, through go.yaml.in/yaml/v2, the parser kubectl
+// uses. FuzzFastYAML and TestFastYAMLGenerated hold the two to the same
+// values.
+//
 // Loading is all-or-nothing: Load reports every problem it found in the set
 // as one *LoadError, and returns no objects when there is any. A caller that
 // need not hold every object whole sets Options.Visit to see each file's
