@@ -16,5 +16,6 @@
 // Loading is all-or-nothing: Load reports every problem it found in the set
 // as one *LoadError, and returns no objects when there is any. A caller that
 // need not hold every object whole sets Options.Visit to see each file's
-// objects as soon as they are decoded and keep only their stubs.
+// objects as soon as they are decoded; the objects it lets go are
+// remembered only by their Ref (identity, origin and a note).
 package manifests

@@ -34,13 +34,14 @@ type Options struct {
 	// for the output of a kustomization, with that source's objects in the
 	// order they were read; not for a source without objects. Files of a
 	// directory are decoded concurrently, so calls may run at the same time
-	// and finish in any order. Visit returns the objects to keep in their
-	// place: one for each object it was given, in the same order, such as
-	// the object itself or its Stub. The returned Set, and every check Load
-	// makes across the set (removed APIs, duplicates, no objects), see what
-	// Visit returned. It is called even for sources with problems, when
-	// Load goes on to fail. Nil keeps every object whole.
-	Visit func(objs []Object) []Object
+	// and finish in any order. Visit returns a Visited for each object it
+	// was given, in the same order: the objects it does not keep are left
+	// out of Set.Objects, and remembered only by their Ref, with the note
+	// it returned. Every check Load makes across the set (removed APIs,
+	// duplicates, no objects) counts every object. It is called even for
+	// sources with problems, when Load goes on to fail. Nil keeps every
+	// object.
+	Visit func(objs []Object) []Visited
 }
 
 // manifestExts are the file extensions read from directories.
@@ -60,10 +61,12 @@ func Load(ctx context.Context, opts Options) (Set, error) {
 		return Set{}, errors.New("-f and -k cannot be used together: render the kustomization with -k, or list files with -f")
 	}
 	var set Set
-	var problems []Problem
-	collect := func(objs []Object, probs []Problem) {
-		set.Objects = append(set.Objects, objs...)
-		for _, p := range probs {
+	var problems, removed []Problem
+	collect := func(l loaded) {
+		set.Objects = append(set.Objects, l.objs...)
+		set.Refs = append(set.Refs, l.refs...)
+		removed = append(removed, l.removed...)
+		for _, p := range l.problems {
 			if p.Warning || (opts.SkipNonK8s && p.NotK8s) {
 				p.Warning = true
 				set.Warnings = append(set.Warnings, p)
@@ -81,22 +84,33 @@ func Load(ctx context.Context, opts Options) (Set, error) {
 		}
 		collect(loadPath(opts, p))
 	}
-	for _, o := range set.Objects {
-		if p := checkRemovedAPI(o); p != nil {
-			problems = append(problems, *p)
-		}
-	}
-	problems = append(problems, duplicates(set)...)
+	problems = append(problems, removed...)
+	problems = append(problems, duplicates(set.Refs)...)
 	if len(problems) > 0 {
 		return Set{}, &LoadError{Problems: problems}
 	}
-	if len(set.Objects) == 0 && opts.Kustomize == "" {
+	if len(set.Refs) == 0 && opts.Kustomize == "" {
 		return Set{}, fmt.Errorf("no objects found in %s: check the paths, and pass -R to read subdirectories", strings.Join(opts.Paths, ", "))
 	}
 	return set, nil
 }
 
-func loadPath(opts Options, path string) ([]Object, []Problem) {
+// loaded is what one source, or all files of a directory, gave.
+type loaded struct {
+	objs     []Object  // the objects kept
+	refs     []Ref     // every object
+	removed  []Problem // objects of API versions no longer served
+	problems []Problem
+}
+
+func (l *loaded) add(o loaded) {
+	l.objs = append(l.objs, o.objs...)
+	l.refs = append(l.refs, o.refs...)
+	l.removed = append(l.removed, o.removed...)
+	l.problems = append(l.problems, o.problems...)
+}
+
+func loadPath(opts Options, path string) loaded {
 	if path == "-" {
 		in := opts.Stdin
 		if in == nil {
@@ -104,13 +118,13 @@ func loadPath(opts Options, path string) ([]Object, []Problem) {
 		}
 		data, err := io.ReadAll(in)
 		if err != nil {
-			return nil, []Problem{{Origin: Origin{File: "-"}, Message: "read stdin: " + err.Error()}}
+			return loaded{problems: []Problem{{Origin: Origin{File: "-"}, Message: "read stdin: " + err.Error()}}}
 		}
 		return opts.visit(decodeFile("-", data, false))
 	}
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, []Problem{{Origin: Origin{File: path}, Message: "cannot read: " + friendlyPathError(err)}}
+		return loaded{problems: []Problem{{Origin: Origin{File: path}, Message: "cannot read: " + friendlyPathError(err)}}}
 	}
 	if !info.IsDir() {
 		return opts.visit(loadFile(path))
@@ -118,25 +132,38 @@ func loadPath(opts Options, path string) ([]Object, []Problem) {
 	files, probs := listDir(path, opts.Recursive)
 	// Files decode and are visited in parallel; results keep the file
 	// order.
-	objsOf := make([][]Object, len(files))
-	probsOf := make([][]Problem, len(files))
+	of := make([]loaded, len(files))
 	parallel.Do(runtime.GOMAXPROCS(0), len(files), func(i int) {
-		objsOf[i], probsOf[i] = opts.visit(loadFile(files[i]))
+		of[i] = opts.visit(loadFile(files[i]))
 	})
-	var objs []Object
-	for i := range files {
-		objs = append(objs, objsOf[i]...)
-		probs = append(probs, probsOf[i]...)
+	all := loaded{problems: probs}
+	for _, l := range of {
+		all.add(l)
 	}
-	return objs, probs
+	return all
 }
 
-// visit passes the objects of one source through opts.Visit.
-func (opts Options) visit(objs []Object, probs []Problem) ([]Object, []Problem) {
-	if opts.Visit == nil || len(objs) == 0 {
-		return objs, probs
+// visit checks the objects of one source for removed API versions,
+// remembers their Refs and passes them through opts.Visit.
+func (opts Options) visit(objs []Object, probs []Problem) loaded {
+	l := loaded{objs: objs, refs: make([]Ref, len(objs)), problems: probs}
+	for i, o := range objs {
+		if p := checkRemovedAPI(o); p != nil {
+			l.removed = append(l.removed, *p)
+		}
+		l.refs[i] = Ref{ID: o.ID(), Origin: o.Origin}
 	}
-	return opts.Visit(objs), probs
+	if opts.Visit == nil || len(objs) == 0 {
+		return l
+	}
+	l.objs = nil
+	for i, v := range opts.Visit(objs) {
+		l.refs[i].Note = v.Note
+		if v.Keep {
+			l.objs = append(l.objs, objs[i])
+		}
+	}
+	return l
 }
 
 func loadFile(path string) ([]Object, []Problem) {
@@ -208,21 +235,20 @@ func friendlyPathError(err error) string {
 }
 
 // duplicates reports objects that share group, kind, namespace and name.
-func duplicates(set Set) []Problem {
+func duplicates(refs []Ref) []Problem {
 	// seen holds the index of each ID's first object; sized up front, as
 	// growing a map of thousands of IDs costs more than filling it.
-	seen := make(map[ObjectID]int, len(set.Objects))
+	seen := make(map[ObjectID]int, len(refs))
 	var problems []Problem
-	for i, o := range set.Objects {
-		if o.GetName() == "" {
+	for i, r := range refs {
+		if r.ID.Name == "" {
 			continue // generateName objects are unique by construction
 		}
-		id := o.ID()
-		if first, ok := seen[id]; ok {
-			problems = append(problems, Problem{Origin: o.Origin, Message: fmt.Sprintf("%s is defined twice, first at %s; remove one of them", id, set.Objects[first].Origin)})
+		if first, ok := seen[r.ID]; ok {
+			problems = append(problems, Problem{Origin: r.Origin, Message: fmt.Sprintf("%s is defined twice, first at %s; remove one of them", r.ID, refs[first].Origin)})
 			continue
 		}
-		seen[id] = i
+		seen[r.ID] = i
 	}
 	return problems
 }

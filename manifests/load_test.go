@@ -506,8 +506,8 @@ func TestLoadVisit(t *testing.T) {
 		{name: "once per file with objects", paths: []string{"dir"}, recursive: true, wantCalls: []string{"configmap/a configmap/a2", "configmap/d", "secret/s configmap/l"}},
 		{name: "stdin and a file", paths: []string{"-", "one.yaml"}, stdin: configMapYAML("", "in1") + "---\n" + configMapYAML("", "in2"), wantCalls: []string{"configmap/in1 configmap/in2", "configmap/one"}},
 		{name: "kustomization once", kustomize: "kust", wantCalls: []string{"configmap/k secret/k"}},
-		{name: "duplicates of stubs name both origins", paths: []string{"dup"}, wantCalls: []string{"configmap/x", "configmap/x"}, wantErr: "b.yaml:1: configmap/x (ns ns) is defined twice, first at " + inDir(dir, "dup/a.yaml") + ":1"},
-		{name: "removed API of a stub", paths: []string{"removed.yaml", "one.yaml"}, wantCalls: []string{"configmap/one", "deployment.extensions/old"}, wantErr: "removed.yaml:1: apiVersion: \"extensions/v1beta1\" for Deployment is no longer served"},
+		{name: "duplicates of dropped objects name both origins", paths: []string{"dup"}, wantCalls: []string{"configmap/x", "configmap/x"}, wantErr: "b.yaml:1: configmap/x (ns ns) is defined twice, first at " + inDir(dir, "dup/a.yaml") + ":1"},
+		{name: "removed API of a dropped object", paths: []string{"removed.yaml", "one.yaml"}, wantCalls: []string{"configmap/one", "deployment.extensions/old"}, wantErr: "removed.yaml:1: apiVersion: \"extensions/v1beta1\" for Deployment is no longer served"},
 		{name: "no objects, no call", paths: []string{"empty"}, wantErr: "no objects found in " + inDir(dir, "empty")},
 	}
 	describe := func(set Set) []string {
@@ -527,36 +527,52 @@ func TestLoadVisit(t *testing.T) {
 			var mu sync.Mutex
 			var calls []string
 			opts.Stdin = strings.NewReader(tt.stdin)
-			opts.Visit = func(objs []Object) []Object {
+			// The hook keeps Secrets whole and notes every object's name.
+			opts.Visit = func(objs []Object) []Visited {
 				var ids []string
-				out := make([]Object, len(objs))
+				out := make([]Visited, len(objs))
 				for i, o := range objs {
 					ids = append(ids, o.ID().KindName())
-					out[i] = o.Stub()
+					out[i] = Visited{Keep: o.GetKind() == "Secret", Note: o.ID().KindName()}
 				}
 				mu.Lock()
 				defer mu.Unlock()
 				calls = append(calls, strings.Join(ids, " "))
 				return out
 			}
-			stubs, stubsErr := Load(context.Background(), opts)
-			if diff := cmp.Diff(fmt.Sprint(wholeErr), fmt.Sprint(stubsErr)); diff != "" {
+			visited, visitedErr := Load(context.Background(), opts)
+			if diff := cmp.Diff(fmt.Sprint(wholeErr), fmt.Sprint(visitedErr)); diff != "" {
 				t.Errorf("error with Visit (-without +with):\n%s", diff)
 			}
-			if (tt.wantErr == "") != (stubsErr == nil) || !strings.Contains(fmt.Sprint(stubsErr), tt.wantErr) {
-				t.Errorf("error = %v, want one containing %q", stubsErr, tt.wantErr)
+			if (tt.wantErr == "") != (visitedErr == nil) || !strings.Contains(fmt.Sprint(visitedErr), tt.wantErr) {
+				t.Errorf("error = %v, want one containing %q", visitedErr, tt.wantErr)
 			}
-			if diff := cmp.Diff(describe(whole), describe(stubs)); diff != "" {
-				t.Errorf("objects with Visit (-without +with):\n%s", diff)
+			var refs, notes, wantNotes, kept, wantKept []string
+			for _, r := range visited.Refs {
+				refs = append(refs, r.ID.String()+" from "+r.Origin.String())
+				notes = append(notes, fmt.Sprint(r.Note))
+			}
+			for _, o := range whole.Objects {
+				wantNotes = append(wantNotes, o.ID().KindName())
+				if o.GetKind() == "Secret" {
+					wantKept = append(wantKept, o.ID().String())
+				}
+			}
+			for _, o := range visited.Objects {
+				kept = append(kept, o.ID().String())
+			}
+			if diff := cmp.Diff(describe(whole), refs); diff != "" {
+				t.Errorf("refs with Visit (-objects without Visit +refs):\n%s", diff)
+			}
+			if diff := cmp.Diff(wantNotes, notes); diff != "" {
+				t.Errorf("notes (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(wantKept, kept); diff != "" {
+				t.Errorf("objects kept (-want +got):\n%s", diff)
 			}
 			slices.Sort(calls)
 			if diff := cmp.Diff(tt.wantCalls, calls); diff != "" {
 				t.Errorf("Visit calls (-want +got):\n%s", diff)
-			}
-			for _, o := range stubs.Objects {
-				if _, ok := o.Object["data"]; ok {
-					t.Errorf("%s: the set holds the object, not what Visit returned", o.ID())
-				}
 			}
 		})
 	}

@@ -71,7 +71,12 @@ func (o Object) ID() ObjectID {
 
 // Set is an ordered collection of objects, in the order they were read.
 type Set struct {
+	// Objects are the objects loaded, whole; with Options.Visit, only
+	// those the hook kept.
 	Objects []Object
+	// Refs lists the identity and origin of every object loaded, kept or
+	// not, in the same order.
+	Refs []Ref
 	// Warnings are problems that did not stop the load, such as skipped
 	// empty files.
 	Warnings []Problem
@@ -80,28 +85,19 @@ type Set struct {
 // Len returns the number of objects in the set.
 func (s Set) Len() int { return len(s.Objects) }
 
-// Stub returns a copy of o that keeps only what identifies it: apiVersion,
-// kind, and metadata.name, namespace and generateName, as written, with
-// o's Origin. ID, GroupVersionKind and every check Load makes across a set
-// (removed APIs, duplicates) give the same answers for the stub as for o;
-// the rest of the body is left out, so the stub stays small whatever the
-// size of o. An Options.Visit hook returns stubs for objects it is done
-// with.
-func (o Object) Stub() Object {
-	stub := map[string]any{}
-	for _, f := range []string{"apiVersion", "kind"} {
-		if v, ok := o.Object[f]; ok {
-			stub[f] = v
-		}
-	}
-	if meta, ok := o.Object["metadata"].(map[string]any); ok {
-		m := map[string]any{}
-		for _, f := range []string{"name", "namespace", "generateName"} {
-			if v, ok := meta[f]; ok {
-				m[f] = v
-			}
-		}
-		stub["metadata"] = m
-	}
-	return Object{Unstructured: &unstructured.Unstructured{Object: stub}, Origin: o.Origin}
+// Ref is what a set remembers of every object: its identity and origin,
+// and what an Options.Visit hook noted of it.
+type Ref struct {
+	ID     ObjectID
+	Origin Origin
+	// Note is the Note the Visit hook returned for the object, or nil.
+	Note any
+}
+
+// Visited is what an Options.Visit hook says of one object.
+type Visited struct {
+	// Keep keeps the object whole in Set.Objects.
+	Keep bool
+	// Note goes into the object's Ref.
+	Note any
 }

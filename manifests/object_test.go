@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 func TestObjectIDString(t *testing.T) {
@@ -181,56 +180,6 @@ func TestObjectError(t *testing.T) {
 			}
 			if u := errors.Unwrap(got); u != errCause {
 				t.Errorf("errors.Unwrap = %v, want the cause %v", u, errCause)
-			}
-		})
-	}
-}
-
-func TestObjectStub(t *testing.T) {
-	tests := []struct {
-		name string
-		obj  map[string]any
-		want map[string]any
-	}{
-		{
-			name: "keeps identity, drops the body",
-			obj: map[string]any{"apiVersion": "apps/v1", "kind": "Deployment",
-				"metadata": map[string]any{"name": "web", "namespace": "shop", "labels": map[string]any{"app": "web"}},
-				"spec":     map[string]any{"replicas": int64(2)}},
-			want: map[string]any{"apiVersion": "apps/v1", "kind": "Deployment", "metadata": map[string]any{"name": "web", "namespace": "shop"}},
-		},
-		{
-			name: "generateName",
-			obj:  map[string]any{"apiVersion": "batch/v1", "kind": "Job", "metadata": map[string]any{"generateName": "j-"}, "spec": map[string]any{}},
-			want: map[string]any{"apiVersion": "batch/v1", "kind": "Job", "metadata": map[string]any{"generateName": "j-"}},
-		},
-		{
-			name: "values as written",
-			obj:  map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x", "namespace": int64(3)}},
-			want: map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "x", "namespace": int64(3)}},
-		},
-		{
-			name: "no metadata",
-			obj:  map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "data": map[string]any{"a": "b"}},
-			want: map[string]any{"apiVersion": "v1", "kind": "ConfigMap"},
-		},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			o := Object{Unstructured: &unstructured.Unstructured{Object: tt.obj}, Origin: Origin{File: "a.yaml", Doc: 1, Line: 4}}
-			before := o.DeepCopy().Object
-			stub := o.Stub()
-			if diff := cmp.Diff(tt.want, stub.Object); diff != "" {
-				t.Errorf("stub body (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(o.Origin, stub.Origin); diff != "" {
-				t.Errorf("stub origin (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(o.ID(), stub.ID()); diff != "" {
-				t.Errorf("stub ID (-want +got):\n%s", diff)
-			}
-			if diff := cmp.Diff(before, o.Object); diff != "" {
-				t.Errorf("Stub changed the object (-before +after):\n%s", diff)
 			}
 		})
 	}

@@ -13,9 +13,9 @@ import (
 type Report struct {
 	// KubernetesVersion is the version the schemas describe.
 	KubernetesVersion string
-	// Set lists every object checked, in set order; the JUnit report has
-	// a test case for each. From ValidateLoad, objects of built-in kinds
-	// are stubs (manifests.Object.Stub).
+	// Set is the set checked: the JUnit report has a test case for each
+	// of its Refs. From ValidateLoad, Set.Objects holds only the objects
+	// kept whole (CRDs and custom resources).
 	Set    manifests.Set
 	Result Result
 }
@@ -111,9 +111,9 @@ func (r Report) WriteJUnit(w io.Writer) error {
 		missing[id] = true
 	}
 	run := junitRun{Name: "converge validate (Kubernetes " + r.KubernetesVersion + ")"}
-	for _, o := range r.Set.Objects {
-		id := o.ID()
-		c := junitCase{Name: id.String(), ClassName: o.Origin.File}
+	for _, ref := range r.Set.Refs {
+		id := ref.ID
+		c := junitCase{Name: id.String(), ClassName: ref.Origin.File}
 		for _, p := range byID[id] {
 			c.Failures = append(c.Failures, junitFailure{Message: p.Path + ": " + p.Reason, Text: p.Error()})
 		}

@@ -5,11 +5,9 @@ import (
 	"context"
 	"io"
 	"os"
-	"slices"
 	"sync"
 
 	"github.com/convergehq/converge/manifests"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
@@ -31,7 +29,8 @@ func (e *CatalogError) Unwrap() error { return e.Err }
 //
 // An object of a built-in kind (one of the newest bundled catalog, which
 // has no custom resources) is validated while the manifests load, as soon
-// as its file is decoded, and only its manifests.Object.Stub is kept;
+// as its file is decoded, and only its manifests.Ref (identity, origin and
+// result) is kept;
 // while another worker compiles the schema it needs, it is kept whole and
 // checked after loading instead, so no worker waits for the compiler.
 // CustomResourceDefinitions, and objects of other kinds, which may need a
@@ -45,8 +44,8 @@ func (e *CatalogError) Unwrap() error { return e.Err }
 // added; it is called once, first. load.Visit is replaced. The error is
 // manifests.Load's when the manifests do not load; otherwise, when base
 // fails, it is a *CatalogError and the Report holds only the loaded Set,
-// for its warnings. Report.Set lists every object in set order, stubs
-// included.
+// for its warnings. Report.Set.Refs lists every object in set order;
+// Report.Set.Objects holds the objects kept whole.
 func ValidateLoad(ctx context.Context, load manifests.Options, base func(context.Context) (*Catalog, error), opts Options) (Report, error) {
 	cat, err := base(ctx)
 	if err != nil {
@@ -61,7 +60,7 @@ func ValidateLoad(ctx context.Context, load manifests.Options, base func(context
 	}
 	replay := recordStdin(&load)
 	s := newStream(cat, opts)
-	load.Visit = func(objs []manifests.Object) []manifests.Object { return s.visit(ctx, objs) }
+	load.Visit = func(objs []manifests.Object) []manifests.Visited { return s.visit(ctx, objs) }
 	set, err := manifests.Load(ctx, load)
 	if err != nil {
 		return Report{}, err
@@ -106,17 +105,20 @@ type stream struct {
 	builtin *Catalog
 
 	mu sync.Mutex
-	// early holds the result of each object validated while loading, by
-	// its stub.
-	early map[*unstructured.Unstructured]objectResult
+	// earlyKinds are the kinds of the objects validated while loading.
+	earlyKinds map[schema.GroupVersionKind]bool
 }
+
+// valid is the note of every object found valid while loading, shared so
+// that a valid object costs no note of its own.
+var valid = &objectResult{done: true}
 
 func newStream(cat *Catalog, opts Options) *stream {
 	builtin, err := Bundled("")
 	if err != nil {
 		builtin = nil // every object waits for the set's CRDs
 	}
-	return &stream{cat: cat, opts: opts, builtin: builtin, early: map[*unstructured.Unstructured]objectResult{}}
+	return &stream{cat: cat, opts: opts, builtin: builtin, earlyKinds: map[schema.GroupVersionKind]bool{}}
 }
 
 // isEarly reports whether objects of gvk can be validated before the
@@ -126,36 +128,31 @@ func (s *stream) isEarly(gvk schema.GroupVersionKind) bool {
 }
 
 // visit is the manifests.Options.Visit hook: it validates the objects of
-// built-in kinds of one source and replaces them by their stubs. It runs
-// concurrently for the files of a directory. An object whose schema
-// another worker is compiling at that moment is kept whole and checked in
-// finish, so that this worker goes on decoding instead of waiting.
-func (s *stream) visit(ctx context.Context, objs []manifests.Object) []manifests.Object {
-	var now []manifests.Object
-	var at []int
+// built-in kinds of one source, notes each result in the object's Ref and
+// lets the object go. It runs concurrently for the files of a directory,
+// in the loader's workers. An object whose schema another worker is
+// compiling at that moment is kept whole and checked in finish, so that
+// this worker goes on decoding instead of waiting.
+func (s *stream) visit(ctx context.Context, objs []manifests.Object) []manifests.Visited {
+	out := make([]manifests.Visited, len(objs))
+	kinds := map[schema.GroupVersionKind]bool{}
 	for i, o := range objs {
-		if gvk := o.GroupVersionKind(); s.isEarly(gvk) && !s.cat.compileBusy(gvk) {
-			now = append(now, o)
-			at = append(at, i)
+		gvk := o.GroupVersionKind()
+		if !s.isEarly(gvk) || s.cat.compileBusy(gvk) || ctx.Err() != nil {
+			out[i].Keep = true
+			continue
 		}
-	}
-	// The loader already decodes files in parallel: check this file's
-	// objects here, in the worker whose stack has grown for it.
-	results := make([]objectResult, len(now))
-	for j, o := range now {
-		if ctx.Err() != nil {
-			break
+		r := s.cat.validateObject(o, s.opts)
+		out[i].Note = valid
+		if r.missing || len(r.problems) > 0 {
+			out[i].Note = &r
 		}
-		results[j] = s.cat.validateObject(o, s.opts)
-	}
-	out := slices.Clone(objs)
-	for _, i := range at {
-		out[i] = objs[i].Stub()
+		kinds[gvk] = true
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for j, i := range at {
-		s.early[out[i].Unstructured] = results[j]
+	for gvk := range kinds {
+		s.earlyKinds[gvk] = true
 	}
 	return out
 }
@@ -164,27 +161,25 @@ func (s *stream) visit(ctx context.Context, objs []manifests.Object) []manifests
 // set's CRDs, and merges all results in set order. It returns false when a
 // CRD of the set defines a kind that was validated early.
 func (s *stream) finish(ctx context.Context, set manifests.Set) (Report, bool) {
-	results := make([]objectResult, len(set.Objects))
-	var whole []manifests.Object
-	var at []int
-	for i, o := range set.Objects {
-		if r, ok := s.early[o.Unstructured]; ok {
-			results[i] = r
-			continue
+	results := make([]objectResult, len(set.Refs))
+	var at []int // the index in set.Refs of each object kept whole
+	for i, ref := range set.Refs {
+		if r, ok := ref.Note.(*objectResult); ok {
+			results[i] = *r
+		} else {
+			at = append(at, i)
 		}
-		whole = append(whole, o)
-		at = append(at, i)
 	}
-	full, crdProblems, kinds := s.cat.withCRDs(manifests.Set{Objects: whole})
-	for _, o := range set.Objects {
-		if _, ok := s.early[o.Unstructured]; ok && kinds[o.GroupVersionKind()] {
+	full, crdProblems, kinds := s.cat.withCRDs(manifests.Set{Objects: set.Objects})
+	for gvk := range kinds {
+		if s.earlyKinds[gvk] {
 			return Report{}, false
 		}
 	}
-	for j, r := range full.validateEach(ctx, whole, s.opts) {
+	for j, r := range full.validateEach(ctx, set.Objects, s.opts) {
 		results[at[j]] = r
 	}
-	res := summarize(set.Objects, results, s.opts)
+	res := summarize(func(i int) manifests.ObjectID { return set.Refs[i].ID }, results, s.opts)
 	res.Problems = append(crdProblems, res.Problems...)
 	return Report{KubernetesVersion: full.KubernetesVersion(), Set: set, Result: res}, true
 }

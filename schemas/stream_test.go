@@ -45,8 +45,8 @@ func printReport(t *testing.T, r Report, err error) printed {
 		p.Err = err.Error()
 	}
 	p.Result, p.KubernetesVersion, p.Valid = r.Result, r.KubernetesVersion, r.Valid()
-	for _, o := range r.Set.Objects {
-		p.Objects = append(p.Objects, o.ID().String()+" from "+o.Origin.String())
+	for _, ref := range r.Set.Refs {
+		p.Objects = append(p.Objects, ref.ID.String()+" from "+ref.Origin.String())
 	}
 	for _, w := range r.Set.Warnings {
 		p.Warnings = append(p.Warnings, w.Error())
@@ -252,28 +252,28 @@ func TestValidateLoadSetCRDsWinOverTheCatalog(t *testing.T) {
 
 // TestValidateLoadKeepsStubs checks what ValidateLoad holds on to: stubs of
 // built-in objects, whole CRDs and custom resources.
-func TestValidateLoadKeepsStubs(t *testing.T) {
+func TestValidateLoadKeepsOnlyObjectsThatNeedCRDs(t *testing.T) {
 	crd, crs := widgetDocs(t)
 	dir := writeFiles(t, map[string]string{"a.yaml": crs, "b.yaml": coreFile(t, "valid.yaml"), "c.yaml": crd})
 	r, err := ValidateLoad(context.Background(), manifests.Options{Paths: []string{dir}}, func(context.Context) (*Catalog, error) { return newest(t), nil }, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got, want []string
+	var kept, wantKept, all []string
 	for _, o := range r.Set.Objects {
-		body := "stub"
-		if _, ok := o.Object["spec"]; ok {
-			body = "whole"
-		}
-		got = append(got, o.GetKind()+" "+body)
-		wantBody := "stub"
-		if o.GetKind() == "Widget" || o.GetKind() == "Gadget" || o.GetKind() == "CustomResourceDefinition" {
-			wantBody = "whole"
-		}
-		want = append(want, o.GetKind()+" "+wantBody)
+		kept = append(kept, o.GetKind())
 	}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("objects (-want +got):\n%s", diff)
+	for _, ref := range r.Set.Refs {
+		all = append(all, ref.ID.Kind)
+		if k := ref.ID.Kind; k == "Widget" || k == "Gadget" || k == "CustomResourceDefinition" {
+			wantKept = append(wantKept, k)
+		}
+	}
+	if diff := cmp.Diff(wantKept, kept); diff != "" {
+		t.Errorf("objects kept whole (-want +got):\n%s (all: %v)", diff, all)
+	}
+	if len(all) <= len(kept) {
+		t.Errorf("refs %v: want more than the objects kept whole", all)
 	}
 }
 
@@ -329,7 +329,7 @@ func TestValidateLoadDefersObjectsWhileCompiling(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := newStream(cat, opts)
-	set, err := manifests.Load(ctx, manifests.Options{Paths: []string{dir}, Visit: func(objs []manifests.Object) []manifests.Object {
+	set, err := manifests.Load(ctx, manifests.Options{Paths: []string{dir}, Visit: func(objs []manifests.Object) []manifests.Visited {
 		// Another worker holds the compiler: nothing may wait for it.
 		cat.comp.mu.Lock()
 		defer cat.comp.mu.Unlock()
@@ -338,10 +338,8 @@ func TestValidateLoadDefersObjectsWhileCompiling(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, o := range set.Objects {
-		if _, early := s.early[o.Unstructured]; early || len(o.Object) <= 3 {
-			t.Errorf("%s was checked or stubbed while its schema was being compiled", o.ID())
-		}
+	if len(set.Objects) != len(set.Refs) || len(s.earlyKinds) > 0 {
+		t.Errorf("%d of %d objects kept whole, kinds checked early %v; want every object kept while its schema was being compiled", len(set.Objects), len(set.Refs), s.earlyKinds)
 	}
 	got, ok := s.finish(ctx, set)
 	if !ok {

@@ -61,7 +61,8 @@ type objectResult struct {
 // problems. When ctx ends, objects not yet checked are left out of Checked
 // and Problems; the caller can tell from ctx.Err().
 func (c *Catalog) Validate(ctx context.Context, set manifests.Set, opts Options) Result {
-	return summarize(set.Objects, c.validateEach(ctx, set.Objects, opts), opts)
+	id := func(i int) manifests.ObjectID { return set.Objects[i].ID() }
+	return summarize(id, c.validateEach(ctx, set.Objects, opts), opts)
 }
 
 // validateEach checks objs concurrently; the result of objs[i] is at index
@@ -91,14 +92,15 @@ func (c *Catalog) validateEach(ctx context.Context, objs []manifests.Object, opt
 	return results
 }
 
-// summarize turns the results of objs, index by index, into a Result.
-func summarize(objs []manifests.Object, results []objectResult, opts Options) Result {
+// summarize turns the results of a set's objects, index by index, into a
+// Result; id gives the ID of object i.
+func summarize(id func(i int) manifests.ObjectID, results []objectResult, opts Options) Result {
 	var res Result
 	for i, r := range results {
 		switch {
 		case !r.done:
 		case r.missing && opts.IgnoreMissingSchemas:
-			res.Missing = append(res.Missing, objs[i].ID())
+			res.Missing = append(res.Missing, id(i))
 		default:
 			res.Checked++
 			res.Problems = append(res.Problems, r.problems...)
