@@ -63,8 +63,12 @@ func Load(ctx context.Context, opts Options) (Set, error) {
 	var set Set
 	var problems, removed []Problem
 	collect := func(l loaded) {
-		set.Objects = append(set.Objects, l.objs...)
-		set.Refs = append(set.Refs, l.refs...)
+		if set.Refs == nil {
+			set.Objects, set.Refs = l.objs, l.refs
+		} else {
+			set.Objects = append(set.Objects, l.objs...)
+			set.Refs = append(set.Refs, l.refs...)
+		}
 		removed = append(removed, l.removed...)
 		for _, p := range l.problems {
 			if p.Warning || (opts.SkipNonK8s && p.NotK8s) {
@@ -103,11 +107,22 @@ type loaded struct {
 	problems []Problem
 }
 
-func (l *loaded) add(o loaded) {
-	l.objs = append(l.objs, o.objs...)
-	l.refs = append(l.refs, o.refs...)
-	l.removed = append(l.removed, o.removed...)
-	l.problems = append(l.problems, o.problems...)
+// merge joins what sources gave, in order, after problems; each slice is
+// allocated once, as thousands of files would otherwise grow them again
+// and again.
+func merge(problems []Problem, ls []loaded) loaded {
+	var nObjs, nRefs int
+	for _, l := range ls {
+		nObjs, nRefs = nObjs+len(l.objs), nRefs+len(l.refs)
+	}
+	all := loaded{objs: make([]Object, 0, nObjs), refs: make([]Ref, 0, nRefs), problems: problems}
+	for _, l := range ls {
+		all.objs = append(all.objs, l.objs...)
+		all.refs = append(all.refs, l.refs...)
+		all.removed = append(all.removed, l.removed...)
+		all.problems = append(all.problems, l.problems...)
+	}
+	return all
 }
 
 func loadPath(opts Options, path string) loaded {
@@ -136,11 +151,7 @@ func loadPath(opts Options, path string) loaded {
 	parallel.Do(runtime.GOMAXPROCS(0), len(files), func(i int) {
 		of[i] = opts.visit(loadFile(files[i]))
 	})
-	all := loaded{problems: probs}
-	for _, l := range of {
-		all.add(l)
-	}
-	return all
+	return merge(probs, of)
 }
 
 // visit checks the objects of one source for removed API versions,
