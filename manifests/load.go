@@ -167,11 +167,16 @@ func (opts Options) visit(objs []Object, probs []Problem) loaded {
 	if opts.Visit == nil || len(objs) == 0 {
 		return l
 	}
+	said := opts.Visit(objs)
 	l.objs = nil
-	for i, v := range opts.Visit(objs) {
+	for i, o := range objs {
+		v := Visited{Keep: true} // an object the hook said nothing of stays
+		if i < len(said) {
+			v = said[i]
+		}
 		l.refs[i].Note = v.Note
 		if v.Keep {
-			l.objs = append(l.objs, objs[i])
+			l.objs = append(l.objs, o)
 		}
 	}
 	return l

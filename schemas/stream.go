@@ -159,7 +159,8 @@ func (s *stream) visit(ctx context.Context, objs []manifests.Object) []manifests
 
 // finish validates the objects kept whole against the catalog with the
 // set's CRDs, and merges all results in set order. It returns false when a
-// CRD of the set defines a kind that was validated early.
+// CRD of the set defines a kind that was validated early, or when the set
+// does not hold what visit kept.
 func (s *stream) finish(ctx context.Context, set manifests.Set) (Report, bool) {
 	results := make([]objectResult, len(set.Refs))
 	var at []int // the index in set.Refs of each object kept whole
@@ -169,6 +170,9 @@ func (s *stream) finish(ctx context.Context, set manifests.Set) (Report, bool) {
 		} else {
 			at = append(at, i)
 		}
+	}
+	if len(at) != len(set.Objects) {
+		return Report{}, false // not what visit kept: validate the set whole
 	}
 	full, crdProblems, kinds := s.cat.withCRDs(manifests.Set{Objects: set.Objects})
 	for gvk := range kinds {
