@@ -6,9 +6,8 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 
+	"github.com/convergehq/converge/internal/parallel"
 	"github.com/convergehq/converge/manifests"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -74,21 +73,11 @@ func (c *Catalog) validateEach(ctx context.Context, objs []manifests.Object, opt
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = min(workers, n)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n || ctx.Err() != nil {
-					return
-				}
-				results[i] = c.validateObject(objs[i], opts)
-			}
-		})
-	}
-	wg.Wait()
+	parallel.Do(workers, n, func(i int) {
+		if ctx.Err() == nil {
+			results[i] = c.validateObject(objs[i], opts)
+		}
+	})
 	return results
 }
 
