@@ -101,7 +101,7 @@ func (p *fastYAML) plainValue(b []byte) any {
 	}
 	hint := plainHint[b[0]]
 	if hint == 0 {
-		return p.str(b)
+		return string(b)
 	}
 	if v, fail, ok := yamlWords(string(b)); ok {
 		if fail {
@@ -110,7 +110,7 @@ func (p *fastYAML) plainValue(b []byte) any {
 		return v
 	}
 	if hint == 'M' || !numberish(b) {
-		return p.str(b)
+		return string(b)
 	}
 	if n, ok := decimal(b); ok {
 		return n
@@ -154,7 +154,9 @@ func (p *fastYAML) plainKey(b []byte) (string, bool) {
 	return p.key(b), true
 }
 
-// key interns a mapping key.
+// key interns a mapping key. Values are not interned: most are names and
+// images that differ from object to object, and growing an intern map with
+// them costs more than it saves.
 func (p *fastYAML) key(b []byte) string {
 	if s, ok := p.keys[string(b)]; ok {
 		return s
@@ -164,12 +166,6 @@ func (p *fastYAML) key(b []byte) string {
 	return s
 }
 
-// str returns a string value. Values are not interned: most are names
-// and images that differ from object to object, and growing an intern map
-// with them costs more than it saves.
-func (p *fastYAML) str(b []byte) string {
-	return string(b)
-}
 
 // quotedEnd returns the index after the quoted scalar that starts at i,
 // and false when it does not end on its line.
