@@ -166,7 +166,6 @@ func (p *fastYAML) key(b []byte) string {
 	return s
 }
 
-
 // quotedEnd returns the index after the quoted scalar that starts at i,
 // and false when it does not end on its line.
 func (p *fastYAML) quotedEnd(i int) (int, bool) {
