@@ -53,7 +53,9 @@
 // [Catalog.Validate] checks every object of a set concurrently and returns
 // a [Result]: every [Problem] of every object, in set order and then by
 // field path, each naming the object, the file and line it came from, the
-// field, and what is wrong in plain words.
+// field, and what is wrong in plain words. A problem under the data or
+// stringData of a Secret names the key and the rule broken, and at most
+// the type of the value, never the value.
 //
 // [ValidateLoad] gives the same result without holding the whole set:
 // objects of built-in kinds are checked as soon as their file is decoded

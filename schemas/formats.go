@@ -8,6 +8,7 @@ import (
 	"math"
 	"net"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +32,31 @@ var formats = []*jsonschema.Format{
 	{Name: "ipv6", Validate: stringFormat(checkIPv6)},
 	{Name: "cidr", Validate: stringFormat(checkCIDR)},
 	{Name: "mac", Validate: stringFormat(checkMAC)},
+}
+
+// formatError is why a value fails a format, with the rule apart from the
+// value, so that a reason can name the rule without the value.
+type formatError struct {
+	rule string // such as "must be a UUID"
+	got  string // the value as shown, such as `"abc"`; "" to show none
+	hint string // how to fix it, if there is more to say than the rule
+}
+
+// Error renders `must be a UUID, got "abc"`, then the hint in parentheses.
+func (e *formatError) Error() string {
+	s := e.rule
+	if e.got != "" {
+		s += ", got " + e.got
+	}
+	if e.hint != "" {
+		s += " (" + e.hint + ")"
+	}
+	return s
+}
+
+// badFormat is the error of string s, which does not follow rule.
+func badFormat(rule, s string) error {
+	return &formatError{rule: rule, got: strconv.Quote(s)}
 }
 
 func stringFormat(check func(string) error) func(any) error {
@@ -61,7 +87,7 @@ func intRange(name string, lo, hi int64) func(any) error {
 			return nil
 		}
 		if !ok {
-			return fmt.Errorf("must fit in %s (%d to %d), got %v", name, lo, hi, v)
+			return &formatError{rule: fmt.Sprintf("must fit in %s (%d to %d)", name, lo, hi), got: fmt.Sprint(v)}
 		}
 		return nil
 	}
@@ -70,7 +96,7 @@ func intRange(name string, lo, hi int64) func(any) error {
 // checkQuantity parses s as the API server parses a resource.Quantity.
 func checkQuantity(s string) error {
 	if _, err := resource.ParseQuantity(strings.TrimSpace(s)); err != nil {
-		return fmt.Errorf(`must be a quantity such as "500m", "1Gi" or "1e3", got %q`, s)
+		return badFormat(`must be a quantity such as "500m", "1Gi" or "1e3"`, s)
 	}
 	return nil
 }
@@ -79,11 +105,12 @@ func checkQuantity(s string) error {
 // base64 with padding; line breaks are ignored.
 func checkBase64(s string) error {
 	if _, err := base64.StdEncoding.DecodeString(s); err != nil {
+		rule := "must be base64-encoded: " + err.Error()
 		var bad base64.CorruptInputError
 		if errors.As(err, &bad) {
-			return fmt.Errorf("must be base64-encoded: illegal data at input byte %d (put plain text in stringData instead)", int64(bad))
+			rule = fmt.Sprintf("must be base64-encoded: illegal data at input byte %d", int64(bad))
 		}
-		return fmt.Errorf("must be base64-encoded: %w", err)
+		return &formatError{rule: rule, hint: "put plain text in stringData instead"}
 	}
 	return nil
 }
@@ -91,14 +118,14 @@ func checkBase64(s string) error {
 // checkDateTime parses s as metav1.Time does.
 func checkDateTime(s string) error {
 	if _, err := time.Parse(time.RFC3339, s); err != nil {
-		return fmt.Errorf(`must be an RFC 3339 date-time such as "2006-01-02T15:04:05Z", got %q`, s)
+		return badFormat(`must be an RFC 3339 date-time such as "2006-01-02T15:04:05Z"`, s)
 	}
 	return nil
 }
 
 func checkDate(s string) error {
 	if _, err := time.Parse(time.DateOnly, s); err != nil {
-		return fmt.Errorf(`must be a date such as "2006-01-02", got %q`, s)
+		return badFormat(`must be a date such as "2006-01-02"`, s)
 	}
 	return nil
 }
@@ -107,35 +134,35 @@ var uuidPattern = regexp.MustCompile(`^(?i)[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}
 
 func checkUUID(s string) error {
 	if !uuidPattern.MatchString(s) {
-		return fmt.Errorf("must be a UUID, got %q", s)
+		return badFormat("must be a UUID", s)
 	}
 	return nil
 }
 
 func checkIPv4(s string) error {
 	if ip := net.ParseIP(s); ip == nil || ip.To4() == nil || strings.Contains(s, ":") {
-		return fmt.Errorf("must be an IPv4 address, got %q", s)
+		return badFormat("must be an IPv4 address", s)
 	}
 	return nil
 }
 
 func checkIPv6(s string) error {
 	if ip := net.ParseIP(s); ip == nil || !strings.Contains(s, ":") {
-		return fmt.Errorf("must be an IPv6 address, got %q", s)
+		return badFormat("must be an IPv6 address", s)
 	}
 	return nil
 }
 
 func checkCIDR(s string) error {
 	if _, _, err := net.ParseCIDR(s); err != nil {
-		return fmt.Errorf("must be a CIDR such as 10.0.0.0/8, got %q", s)
+		return badFormat("must be a CIDR such as 10.0.0.0/8", s)
 	}
 	return nil
 }
 
 func checkMAC(s string) error {
 	if _, err := net.ParseMAC(s); err != nil {
-		return fmt.Errorf("must be a MAC address, got %q", s)
+		return badFormat("must be a MAC address", s)
 	}
 	return nil
 }

@@ -69,7 +69,7 @@ func (lc *listCheck) Validate(ctx *jsonschema.ValidatorContext, v any) {
 		}
 		seen[key]++
 		if seen[key] == 2 {
-			ctx.AddError(&duplicateEntry{Index: i, Reason: lc.reason(item)})
+			ctx.AddError(&duplicateEntry{Index: i, Reason: lc.reason(item), Rule: lc.rule()})
 		}
 	}
 }
@@ -94,6 +94,17 @@ func (lc *listCheck) mapKey(item any) string {
 	return b.String()
 }
 
+// rule words a repeated item without naming it, for lists whose values
+// are never shown.
+func (lc *listCheck) rule() string {
+	if lc.keys == nil {
+		return "duplicate entry in a list of unique values"
+	}
+	return "duplicate entry in a list keyed by " + joinAnd(lc.keys)
+}
+
+// reason words a repeated item, naming it by its value (set) or key
+// fields (map).
 func (lc *listCheck) reason(item any) string {
 	if lc.keys == nil {
 		return fmt.Sprintf("duplicate entry %s in a list of unique values", valueText(item))
@@ -159,10 +170,11 @@ func joinAnd(parts []string) string {
 }
 
 // duplicateEntry is the error kind of a repeated item or key. Index is the
-// item's position in the list.
+// item's position in the list; Reason names the item, Rule does not.
 type duplicateEntry struct {
 	Index  int
 	Reason string
+	Rule   string
 }
 
 // KeywordPath implements jsonschema.ErrorKind.

@@ -20,7 +20,9 @@ type Problem struct {
 	// that holds them, and Reason names the field.
 	Path string
 	// Reason says what is wrong, in plain words, such as
-	// `must be integer, got string "80"`.
+	// `must be integer, got string "80"`. Under the data or stringData of
+	// a Secret it never shows the value: `must be string, got integer
+	// (the value of a Secret is never shown)`.
 	Reason string
 }
 

@@ -121,7 +121,8 @@ func (c *Catalog) validateObject(o manifests.Object, opts Options) objectResult 
 		if !errors.As(err, &verr) {
 			return objectResult{done: true, problems: []Problem{problem("", err.Error())}}
 		}
-		found = issues(verr, root, opts.Strict, nil)
+		w := walker{root: root, strict: opts.Strict, secret: gvk.GroupKind() == secretKind}
+		found = w.issues(verr, nil)
 	}
 	found = append(found, metaIssues(o, c.crds[gvk] != "")...)
 	if len(found) == 0 {

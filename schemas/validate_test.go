@@ -50,8 +50,8 @@ var coreInvalid = []struct {
 		{"metadata.labels.tier", `invalid label value "front end": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`},
 	}},
 	{"secret.yaml", []finding{
-		{"data.password", "must be base64-encoded: illegal data at input byte 4 (put plain text in stringData instead)"},
-		{"data.token", "must be base64-encoded: illegal data at input byte 4 (put plain text in stringData instead)"},
+		{"data.password", "must be base64-encoded: illegal data at input byte 4; put plain text in stringData instead (the value of a Secret is never shown)"},
+		{"data.token", "must be base64-encoded: illegal data at input byte 4; put plain text in stringData instead (the value of a Secret is never shown)"},
 	}},
 	{"pod.yaml", []finding{
 		{"spec.containers[0].resources.limits.memory", `must be a quantity such as "500m", "1Gi" or "1e3", got "1GB"`},
