@@ -110,10 +110,7 @@ func (x *Executor) send(ctx context.Context, c diff.Change, name *string) error 
 	if x.Options.DryRun == DryRunServer {
 		dryRun = []string{metav1.DryRunAll}
 	}
-	manager := x.Options.FieldManager
-	if manager == "" {
-		manager = DefaultFieldManager
-	}
+	manager := x.Options.manager()
 	r := x.Planner.Resource(c)
 	switch c.Action {
 	case diff.ActionCreate:
@@ -126,6 +123,8 @@ func (x *Executor) send(ctx context.Context, c diff.Change, name *string) error 
 	case diff.ActionConfigure:
 		_, err := r.Patch(ctx, c.ID.Name, c.PatchType, c.Patch, metav1.PatchOptions{DryRun: dryRun, FieldManager: manager})
 		return err
+	case diff.ActionReplace:
+		return x.replace(ctx, c, dryRun != nil)
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package apply
 
 import (
+	"time"
+
 	"github.com/convergehq/converge/diff"
 	"github.com/convergehq/converge/manifests"
 )
@@ -27,9 +29,31 @@ type Options struct {
 	DryRun DryRun
 	// FieldManager is recorded in managedFields.
 	FieldManager string
+	// Force deletes and re-creates an object whose change the server
+	// refuses to make in place, as kubectl apply --force.
+	Force bool
+	// Timeout bounds the wait for a deleted object to go, with Force; 0
+	// means DefaultTimeout.
+	Timeout time.Duration
+	// Memo remembers server verdicts across runs; nil remembers none.
+	Memo diff.Memo
+	// Planned, when set, is called with the plan before anything is
+	// written, such as to warn of changes the server could not verify.
+	Planned func(diff.ChangeSet)
 	// Progress, when set, is called after each wave with its entries, in
 	// apply order, so a long apply shows its progress.
 	Progress func([]Entry)
+}
+
+// DefaultTimeout bounds the wait for an object deleted by --force to go.
+const DefaultTimeout = 2 * time.Minute
+
+// manager returns the field manager, defaulted.
+func (o Options) manager() string {
+	if o.FieldManager == "" {
+		return DefaultFieldManager
+	}
+	return o.FieldManager
 }
 
 // Entry is the outcome for one object.

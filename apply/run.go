@@ -2,6 +2,7 @@ package apply
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/convergehq/converge/diff"
@@ -23,12 +24,25 @@ func (e *PlanError) Error() string {
 func (e *PlanError) Unwrap() error { return e.Err }
 
 // Run plans set against the cluster and executes the plan. If any object
-// cannot be planned, nothing is applied and the error is a *PlanError.
+// cannot be planned, or the server refuses any change (found by its dry
+// run), nothing is applied and the error is a *PlanError.
 func Run(ctx context.Context, clients *kube.Clients, set manifests.Set, opts Options) (Result, error) {
-	planner := &diff.Planner{Clients: clients, Options: diff.Options{Concurrency: opts.Concurrency}}
+	planner := &diff.Planner{Clients: clients, Options: diff.Options{
+		Concurrency: opts.Concurrency, FieldManager: opts.manager(), Force: opts.Force, Memo: opts.Memo,
+	}}
 	cs, err := planner.Plan(ctx, set)
 	if err != nil {
 		return Result{}, &PlanError{Err: err}
+	}
+	if refused := cs.Refused(); len(refused) > 0 {
+		errs := make([]error, len(refused))
+		for i, c := range refused {
+			errs[i] = c.Refusal
+		}
+		return Result{}, &PlanError{Err: errors.Join(errs...)}
+	}
+	if opts.Planned != nil {
+		opts.Planned(cs)
 	}
 	x := &Executor{Planner: planner, Options: opts}
 	return x.Execute(ctx, cs)

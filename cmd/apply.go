@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/convergehq/converge/apply"
+	"github.com/convergehq/converge/diff"
 	"github.com/convergehq/converge/internal/kube"
 	"github.com/convergehq/converge/manifests"
 	"github.com/spf13/cobra"
@@ -21,6 +23,8 @@ type applyFlags struct {
 	DryRun       string
 	FieldManager string
 	Concurrency  int
+	Force        bool
+	Timeout      time.Duration
 }
 
 // applyOptions are validated apply settings.
@@ -52,9 +56,13 @@ func (f applyFlags) toOptions() (applyOptions, error) {
 	if f.Concurrency < 0 {
 		return applyOptions{}, fmt.Errorf("invalid --concurrency %d: use a positive number, or 0 for the default", f.Concurrency)
 	}
+	if f.Timeout < 0 {
+		return applyOptions{}, fmt.Errorf("invalid --timeout %s: use a positive duration such as 90s, or 0 for the default", f.Timeout)
+	}
 	return applyOptions{
-		Load:       load,
-		Apply:      apply.Options{Concurrency: f.Concurrency, DryRun: dry, FieldManager: f.FieldManager},
+		Load: load,
+		Apply: apply.Options{Concurrency: f.Concurrency, DryRun: dry, FieldManager: f.FieldManager,
+			Force: f.Force, Timeout: f.Timeout},
 		Validation: v,
 	}, nil
 }
@@ -99,6 +107,8 @@ func newApplyCommand(config *genericclioptions.ConfigFlags, streams genericioopt
 	fl.StringVar(&f.DryRun, "dry-run", "none", `"none", "client" (print what would be sent) or "server" (send with dryRun=All, persist nothing)`)
 	fl.StringVar(&f.FieldManager, "field-manager", apply.DefaultFieldManager, "name recorded in managedFields for the changes")
 	fl.IntVar(&f.Concurrency, "concurrency", 0, "objects applied at once within a wave; 0 uses the default")
+	fl.BoolVar(&f.Force, "force", false, "delete and re-create an object whose change the server refuses to make in place (an immutable field), as kubectl apply --force")
+	fl.DurationVar(&f.Timeout, "timeout", 0, "with --force, how long to wait for a deleted object to go; 0 means 2m")
 	return cmd
 }
 
@@ -116,6 +126,11 @@ func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o appl
 	if err != nil {
 		return err
 	}
+	if memo := openMemo(clients, streams.ErrOut); memo != nil {
+		o.Apply.Memo = memo
+		defer saveMemo(memo, streams.ErrOut)
+	}
+	o.Apply.Planned = func(cs diff.ChangeSet) { warnUnverified(streams.ErrOut, cs) }
 	suffix := dryRunSuffix(o.Apply.DryRun)
 	o.Apply.Progress = func(entries []apply.Entry) {
 		for _, e := range entries {

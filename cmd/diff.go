@@ -30,17 +30,17 @@ type diffFlags struct {
 	Output           string
 	FieldManager     string
 	Concurrency      int
+	Force            bool
 }
 
 // diffOptions are validated diff settings.
 type diffOptions struct {
-	Load         manifests.Options
-	Validation   validation
-	ServerSide   bool
-	Ignore       []diff.IgnoreRule
-	Output       string
-	FieldManager string
-	Concurrency  int
+	Load       manifests.Options
+	Validation validation
+	ServerSide bool
+	Ignore     []diff.IgnoreRule
+	Output     string
+	Plan       diff.Options
 }
 
 // toOptions validates flags. It is pure.
@@ -53,8 +53,8 @@ func (f diffFlags) toOptions() (diffOptions, error) {
 	if err != nil {
 		return diffOptions{}, err
 	}
-	o := diffOptions{Load: load, Validation: v,
-		ServerSide: f.ServerSideDryRun, Output: f.Output, FieldManager: f.FieldManager, Concurrency: f.Concurrency}
+	o := diffOptions{Load: load, Validation: v, ServerSide: f.ServerSideDryRun, Output: f.Output,
+		Plan: diff.Options{Concurrency: f.Concurrency, FieldManager: f.FieldManager, Force: f.Force}}
 	for _, s := range f.Ignore {
 		r, err := diff.ParseIgnore(s)
 		if err != nil {
@@ -79,7 +79,14 @@ func newDiffCommand(config *genericclioptions.ConfigFlags, streams genericioopti
 the live object against the predicted object after apply. Secret values are
 never shown: only which keys change, with their lengths.
 
-Exit status, as kubectl diff: 0 no changes, 1 changes, >1 error.`,
+Objects that look changed are checked with a server dry run of the very
+patch apply sends, so forms the server normalises (2000m for 2, args: [],
+a defaulted field in an atomic list) are not shown as changes. A change the
+server refuses (an immutable field, a value its validation rejects) is
+shown with the server's reason, and diff exits 2.
+
+Exit status, as kubectl diff: 0 no changes, 1 changes, >1 error (or a change
+the server refuses).`,
 		Example: `  converge diff -f examples/flask
   converge diff -k overlays/prod -o markdown > comment.md
   converge diff -f app/ --server-side-dry-run --ignore Deployment:spec.replicas`,
@@ -103,6 +110,7 @@ Exit status, as kubectl diff: 0 no changes, 1 changes, >1 error.`,
 	fl.StringVarP(&f.Output, "output", "o", "text", "output format: text (unified diff), json (change set) or markdown (pull-request comment)")
 	fl.StringVar(&f.FieldManager, "field-manager", "converge", "field manager for --server-side-dry-run requests")
 	fl.IntVar(&f.Concurrency, "concurrency", 0, "objects read at once; 0 uses the default")
+	fl.BoolVar(&f.Force, "force", false, "show an object whose change the server refuses to make in place as deleted and re-created, as apply --force does it")
 	return cmd
 }
 
@@ -120,19 +128,27 @@ func runDiff(ctx context.Context, config *genericclioptions.ConfigFlags, o diffO
 	if err != nil {
 		return fail(err)
 	}
-	planner := &diff.Planner{Clients: clients, Options: diff.Options{Concurrency: o.Concurrency}}
+	if memo := openMemo(clients, streams.ErrOut); memo != nil {
+		o.Plan.Memo = memo
+		defer saveMemo(memo, streams.ErrOut)
+	}
+	planner := &diff.Planner{Clients: clients, Options: o.Plan}
 	cs, err := planner.Plan(ctx, set)
 	if err != nil {
 		return fail(err)
 	}
 	if o.ServerSide {
-		if err := planner.PredictOnServer(ctx, cs, o.FieldManager); err != nil {
+		if err := planner.PredictOnServer(ctx, cs); err != nil {
 			return fail(err)
 		}
 	}
+	warnUnverified(streams.ErrOut, cs)
 	report := diff.NewReport(cs, o.Ignore)
 	if err := writeDiff(ctx, report, o.Output, streams); err != nil {
 		return fail(err)
+	}
+	if report.Refused > 0 {
+		return fail(fmt.Errorf("the server refuses %d change(s); nothing can be applied until they are fixed or forced", report.Refused))
 	}
 	if report.HasChanges() {
 		return &ExitError{Code: exitDiffChanges, Err: errChanges}

@@ -17,6 +17,29 @@ const (
 	ActionConfigure Action = "configured"
 	ActionUnchanged Action = "unchanged"
 	ActionPrune     Action = "pruned"
+	// ActionReplace deletes the object and creates it again, for a change
+	// to a field the server will not update in place (with --force).
+	ActionReplace Action = "replaced"
+	// ActionRefused is a change the server refuses: nothing is sent.
+	ActionRefused Action = "refused"
+)
+
+// Check says how the prediction of a change was settled.
+type Check string
+
+// The ways a prediction is settled.
+const (
+	// CheckLocal: the local prediction is certain (a create, or a patch
+	// that is empty once normalised).
+	CheckLocal Check = ""
+	// CheckServer: a server dry run of the very request apply sends.
+	CheckServer Check = "server"
+	// CheckMemo: a verdict remembered from an earlier server dry run.
+	CheckMemo Check = "memo"
+	// CheckUnverified: the server refused the dry run itself (RBAC, an
+	// old server, a webhook without dry-run support), so the local
+	// prediction stands unconfirmed; Change.Unverified says why.
+	CheckUnverified Check = "unverified"
 )
 
 // Change is the planned effect of one object.
@@ -36,9 +59,47 @@ type Change struct {
 	PatchType types.PatchType
 	// Predicted is the object as it will be after apply.
 	Predicted *unstructured.Unstructured
+	// Check says how Predicted was settled.
+	Check Check
+	// Unverified is why the server could not be asked, for
+	// CheckUnverified.
+	Unverified string
+	// Refusal is the server's reason, for ActionRefused, and for
+	// ActionReplace the reason the object cannot be updated in place.
+	Refusal *RefusedError
 }
 
 // ChangeSet is the plan for a whole set, in apply order.
 type ChangeSet struct {
 	Changes []Change
+}
+
+// Refused returns the changes the server refuses.
+func (cs ChangeSet) Refused() []Change {
+	return cs.filter(func(c Change) bool { return c.Action == ActionRefused })
+}
+
+// Unverified returns the changes whose local prediction the server could
+// not be asked to confirm.
+func (cs ChangeSet) Unverified() []Change {
+	return cs.filter(func(c Change) bool { return c.Check == CheckUnverified })
+}
+
+// Checks counts the changes settled each way.
+func (cs ChangeSet) Checks() map[Check]int {
+	n := map[Check]int{}
+	for _, c := range cs.Changes {
+		n[c.Check]++
+	}
+	return n
+}
+
+func (cs ChangeSet) filter(keep func(Change) bool) []Change {
+	var out []Change
+	for _, c := range cs.Changes {
+		if keep(c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"reflect"
 
 	"github.com/convergehq/converge/internal/kube"
 	"github.com/convergehq/converge/internal/parallel"
@@ -21,8 +20,15 @@ const DefaultConcurrency = 16
 
 // Options tune planning.
 type Options struct {
-	// Concurrency bounds parallel reads of live objects.
+	// Concurrency bounds parallel reads of live objects and dry runs.
 	Concurrency int
+	// FieldManager names the manager of dry-run requests, as apply's.
+	FieldManager string
+	// Force plans a change the server refuses to make in place as a
+	// delete and re-create (ActionReplace), as kubectl apply --force.
+	Force bool
+	// Memo remembers server verdicts across plans; nil remembers none.
+	Memo Memo
 }
 
 // Planner computes changes against one cluster.
@@ -53,7 +59,10 @@ func (p *Planner) Plan(ctx context.Context, set manifests.Set) (ChangeSet, error
 			cs.Changes = append(cs.Changes, changes[i])
 		}
 	}
-	return cs, errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return cs, err
+	}
+	return cs, p.verify(ctx, cs)
 }
 
 // PlanObject computes the change for one object.
@@ -170,20 +179,22 @@ func (p *Planner) patch(c *Change, obj *unstructured.Unstructured) error {
 		return err
 	}
 	if noEffect(c.Live, c.Predicted) {
-		// A patch that changes nothing the server keeps, such as a
-		// Secret's stringData the server folds into equal data.
-		c.Action, c.Patch, c.PatchType, c.Predicted = ActionUnchanged, nil, "", c.Live
+		// A patch that changes nothing the server keeps: a Secret's
+		// stringData the server folds into equal data, a quantity or an
+		// empty field the server stores in another form.
+		settleUnchanged(c, CheckLocal)
 	}
 	return nil
 }
 
-// noEffect reports whether the predicted object equals the live one once
-// the server's own fields are set aside, last-applied annotation included.
+// noEffect reports whether the server stores the predicted object as it
+// stores the live one, once the server's own fields are set aside: same
+// last-applied annotation, and the same canonical form (see canonical).
 func noEffect(live, predicted *unstructured.Unstructured) bool {
 	if live.GetAnnotations()[LastAppliedAnnotation] != predicted.GetAnnotations()[LastAppliedAnnotation] {
 		return false
 	}
-	return reflect.DeepEqual(Normalize(live, nil).Object, Normalize(predicted, nil).Object)
+	return sameStored(Normalize(live, nil), Normalize(predicted, nil))
 }
 
 // Resource returns the client for the change's object.

@@ -21,6 +21,9 @@ type Entry struct {
 	After *unstructured.Unstructured
 	// Fields are the leaf changes from Before to After.
 	Fields []FieldChange
+	// Reason is, for a refused or replaced object, why the server will not
+	// make the change in place, and what to do.
+	Reason string
 }
 
 // Header names the object as group/kind namespace/name.
@@ -40,14 +43,26 @@ func (e Entry) Header() string {
 type Report struct {
 	Entries                   []Entry
 	Create, Update, Unchanged int
+	// Replace counts objects deleted and created again (--force); Refused
+	// counts changes the server refuses.
+	Replace, Refused int
 }
 
 // HasChanges reports whether applying would change anything.
-func (r Report) HasChanges() bool { return r.Create+r.Update > 0 }
+func (r Report) HasChanges() bool { return r.Create+r.Update+r.Replace > 0 }
 
-// Summary is the one-line count, as in "3 to create, 2 to update, 0 unchanged".
+// Summary is the one-line count, as in "3 to create, 2 to update, 0
+// unchanged", with ", 1 to replace" and ", 1 refused" when there are any.
 func (r Report) Summary() string {
-	return fmt.Sprintf("%d to create, %d to update, %d unchanged", r.Create, r.Update, r.Unchanged)
+	s := fmt.Sprintf("%d to create, %d to update", r.Create, r.Update)
+	if r.Replace > 0 {
+		s += fmt.Sprintf(", %d to replace", r.Replace)
+	}
+	s += fmt.Sprintf(", %d unchanged", r.Unchanged)
+	if r.Refused > 0 {
+		s += fmt.Sprintf(", %d refused by the server", r.Refused)
+	}
+	return s
 }
 
 // NewReport normalises and masks every change of cs. A change whose only
@@ -62,19 +77,36 @@ func NewReport(cs ChangeSet, ignore []IgnoreRule) Report {
 		}
 		before, after := m.Mask(Normalize(c.Live, ignore), Normalize(c.Predicted, ignore))
 		e := Entry{ID: c.ID, Origin: c.Origin, Action: c.Action, Before: before, After: after}
-		if before != nil && after != nil && reflect.DeepEqual(before.Object, after.Object) {
+		switch {
+		case c.Action == ActionReplace:
+			e.Reason = c.Refusal.Reason
+		case c.Refusal != nil:
+			e.Reason = c.Refusal.Reason + "; " + c.Refusal.Hint()
+		}
+		if c.Action == ActionConfigure && reflect.DeepEqual(before.Object, after.Object) {
 			r.Unchanged++
 			continue
 		}
 		if before != nil && after != nil {
 			e.Fields = FieldChanges(before.Object, after.Object)
-			r.Update++
-		} else {
-			r.Create++
 		}
+		r.count(c.Action)
 		r.Entries = append(r.Entries, e)
 	}
 	return r
+}
+
+func (r *Report) count(a Action) {
+	switch a {
+	case ActionCreate:
+		r.Create++
+	case ActionReplace:
+		r.Replace++
+	case ActionRefused:
+		r.Refused++
+	default:
+		r.Update++
+	}
 }
 
 // toYAML renders a masked object for display; nil renders as empty.

@@ -12,6 +12,7 @@ type jsonEntry struct {
 	Name      string        `json:"name"`
 	Origin    string        `json:"origin"`
 	Action    string        `json:"action"`
+	Reason    string        `json:"reason,omitempty"`
 	Fields    []FieldChange `json:"fields,omitempty"`
 	Object    any           `json:"object,omitempty"`
 }
@@ -24,11 +25,11 @@ func (r Report) WriteJSON(w io.Writer) error {
 		Summary map[string]int `json:"summary"`
 		Changes []jsonEntry    `json:"changes"`
 	}{
-		Summary: map[string]int{"create": r.Create, "update": r.Update, "unchanged": r.Unchanged},
+		Summary: map[string]int{"create": r.Create, "update": r.Update, "unchanged": r.Unchanged, "replace": r.Replace, "refused": r.Refused},
 		Changes: []jsonEntry{},
 	}
 	for _, e := range r.Entries {
-		je := jsonEntry{Group: e.ID.Group, Kind: e.ID.Kind, Namespace: e.ID.Namespace, Name: e.ID.Name, Origin: e.Origin.String(), Action: verb(e.Action), Fields: e.Fields}
+		je := jsonEntry{Group: e.ID.Group, Kind: e.ID.Kind, Namespace: e.ID.Namespace, Name: e.ID.Name, Origin: e.Origin.String(), Action: verb(e.Action), Reason: e.Reason, Fields: e.Fields}
 		if e.Action == ActionCreate {
 			je.Object = e.After.Object
 		}

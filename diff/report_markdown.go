@@ -32,7 +32,11 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	}
 	sections := 0
 	for _, e := range r.Entries[:rows] {
-		section := fmt.Sprintf("<details><summary>%s <code>%s</code></summary>\n\n```diff\n%s```\n</details>\n\n", verb(e.Action), e.Header(), e.Unified())
+		reason := ""
+		if e.Reason != "" {
+			reason = "> " + strings.TrimPrefix(reasonLine(e), "# ") + "\n\n"
+		}
+		section := fmt.Sprintf("<details><summary>%s <code>%s</code></summary>\n\n%s```diff\n%s```\n</details>\n\n", verb(e.Action), e.Header(), reason, e.Unified())
 		if b.Len()+len(section) > MarkdownLimit-reserve {
 			break
 		}

@@ -22,6 +22,10 @@ func (r Report) WriteText(w io.Writer, color bool) error {
 		header := fmt.Sprintf("%s (%s) from %s", e.Header(), verb(e.Action), e.Origin)
 		sb.WriteString(paint(color, colorBold, header))
 		sb.WriteByte('\n')
+		if e.Reason != "" {
+			sb.WriteString(paint(color, colorRed, reasonLine(e)))
+			sb.WriteByte('\n')
+		}
 		for _, line := range strings.SplitAfter(e.Unified(), "\n") {
 			sb.WriteString(paintLine(color, line))
 		}
@@ -42,8 +46,18 @@ func verb(a Action) string {
 		return "update"
 	case ActionPrune:
 		return "prune"
+	case ActionReplace:
+		return "replace"
 	}
 	return string(a)
+}
+
+// reasonLine says why the server will not make an entry's change in place.
+func reasonLine(e Entry) string {
+	if e.Action == ActionReplace {
+		return "# the server cannot make this change in place (" + e.Reason + "); apply --force deletes the object and creates it again"
+	}
+	return "# refused by the server: " + e.Reason
 }
 
 func paint(on bool, color, s string) string {

@@ -104,33 +104,40 @@ func TestDiffPredictsWhatApplyDoes(t *testing.T) {
 			t.Run(mode+"/"+sc.name, func(t *testing.T) {
 				ns := testcluster.Namespace(t)
 				sc.setup(t, ns)
-				clients := clientsFor(t, ns)
-				planner := &diff.Planner{Clients: clients}
-				cs, err := planner.Plan(ctx(t), load(t, sc.after...))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if mode == "server" {
-					if err := planner.PredictOnServer(ctx(t), cs, apply.DefaultFieldManager); err != nil {
-						t.Fatal(err)
-					}
-				}
-				x := &apply.Executor{Planner: planner}
-				if _, err := x.Execute(ctx(t), cs); err != nil {
-					t.Fatal(err)
-				}
-				for _, c := range cs.Changes {
-					live, err := planner.Resource(c).Get(ctx(t), c.ID.Name, getOpts)
-					if err != nil {
-						t.Fatal(err)
-					}
-					want := diff.Normalize(c.Predicted, othersOwn).Object
-					got := diff.Normalize(live, othersOwn).Object
-					if d := cmp.Diff(want, got); d != "" {
-						t.Errorf("%s (%s): live after apply differs from the prediction (-predicted +live):\n%s", c.ID, c.Action, d)
-					}
-				}
+				checkPrediction(t, ns, mode == "server", sc.after...)
 			})
+		}
+	}
+}
+
+// checkPrediction plans files in ns, records the predicted objects, applies
+// that very plan, and compares the live objects with the prediction. With
+// server, every object is predicted by the server.
+func checkPrediction(t *testing.T, ns string, server bool, files ...string) {
+	t.Helper()
+	planner := &diff.Planner{Clients: clientsFor(t, ns), Options: diff.Options{FieldManager: apply.DefaultFieldManager}}
+	cs, err := planner.Plan(ctx(t), load(t, files...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if server {
+		if err := planner.PredictOnServer(ctx(t), cs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x := &apply.Executor{Planner: planner}
+	if _, err := x.Execute(ctx(t), cs); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cs.Changes {
+		live, err := planner.Resource(c).Get(ctx(t), c.ID.Name, getOpts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := diff.Normalize(c.Predicted, othersOwn).Object
+		got := diff.Normalize(live, othersOwn).Object
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%s (%s, checked: %q): live after apply differs from the prediction (-predicted +live):\n%s", c.ID, c.Action, c.Check, d)
 		}
 	}
 }

@@ -46,9 +46,15 @@ type result struct {
 
 func run(t *testing.T, stdin string, name string, args ...string) result {
 	t.Helper()
+	return runEnv(t, nil, stdin, name, args...)
+}
+
+// runEnv runs a command with env added to the test's environment.
+func runEnv(t *testing.T, env []string, stdin string, name string, args ...string) result {
+	t.Helper()
 	ctx := testcluster.Context(t)
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = append(os.Environ(), "KUBECONFIG="+testcluster.Kubeconfig())
+	cmd.Env = append(append(os.Environ(), "KUBECONFIG="+testcluster.Kubeconfig()), env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut

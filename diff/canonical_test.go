@@ -1,0 +1,100 @@
+package diff
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
+)
+
+func mustYAML(t *testing.T, s string) *unstructured.Unstructured {
+	t.Helper()
+	u := &unstructured.Unstructured{}
+	if err := yaml.Unmarshal([]byte(s), &u.Object); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// deploymentWith is a Deployment whose container (and pod spec) carry the
+// given extra YAML, indented for the container and the pod.
+func deploymentWith(container, pod string) string {
+	return `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: nginx
+` + container + pod
+}
+
+func TestSameStored(t *testing.T) {
+	tests := []struct {
+		name           string
+		written, live  string
+		wantSameStored bool
+	}{
+		{
+			name:           "cpu in millicores and an integer",
+			written:        deploymentWith("        resources: {limits: {cpu: 2000m}, requests: {cpu: 1, memory: 1024Mi}}\n", ""),
+			live:           deploymentWith("        resources: {limits: {cpu: \"2\"}, requests: {cpu: \"1\", memory: 1Gi}}\n", ""),
+			wantSameStored: true,
+		},
+		{
+			name:           "quantity spellings",
+			written:        deploymentWith("        resources: {requests: {cpu: 0.5, memory: 1e3, ephemeral-storage: 1000Mi}}\n", ""),
+			live:           deploymentWith("        resources: {requests: {cpu: 500m, memory: 1k, ephemeral-storage: 1000Mi}}\n", ""),
+			wantSameStored: true,
+		},
+		{
+			name:           "empty lists and maps, zero values",
+			written:        deploymentWith("        args: []\n        env: []\n", "      nodeSelector: {}\n      imagePullSecrets: []\n      hostNetwork: false\n      tolerations: null\n"),
+			live:           deploymentWith("", ""),
+			wantSameStored: true,
+		},
+		{
+			name:           "a real change stays a change",
+			written:        deploymentWith("        resources: {limits: {cpu: 2001m}}\n", ""),
+			live:           deploymentWith("        resources: {limits: {cpu: \"2\"}}\n", ""),
+			wantSameStored: false,
+		},
+		{
+			name:           "true is not the zero value",
+			written:        deploymentWith("", "      hostNetwork: true\n"),
+			live:           deploymentWith("", ""),
+			wantSameStored: false,
+		},
+		{
+			name:           "custom resources are left to the server",
+			written:        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 2000m, tags: []}\n",
+			live:           "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: \"2\"}\n",
+			wantSameStored: false,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := sameStored(mustYAML(t, tt.written), mustYAML(t, tt.live))
+			if diff := cmp.Diff(tt.wantSameStored, got); diff != "" {
+				t.Errorf("sameStored (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestCanonicalQuantities(t *testing.T) {
+	got := canonical(mustYAML(t, deploymentWith("        resources: {limits: {cpu: 2000m, memory: 1024Mi}, requests: {cpu: 1, memory: 0.5Gi}}\n", "")))
+	res, _, _ := unstructured.NestedFieldNoCopy(got.Object, "spec", "template", "spec", "containers")
+	want := map[string]any{
+		"limits":   map[string]any{"cpu": "2", "memory": "1Gi"},
+		"requests": map[string]any{"cpu": "1", "memory": "512Mi"},
+	}
+	if diff := cmp.Diff(want, res.([]any)[0].(map[string]any)["resources"]); diff != "" {
+		t.Errorf("canonical resources (-want +got):\n%s", diff)
+	}
+}
