@@ -3,9 +3,14 @@ package diff
 import (
 	"reflect"
 
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/json"
 )
 
 // canonical returns obj in the form the API server stores it in, as far as
@@ -46,4 +51,49 @@ func sameStored(a, b *unstructured.Unstructured) bool {
 		return true
 	}
 	return reflect.DeepEqual(canonical(a).Object, canonical(b).Object)
+}
+
+// storedAlikeTyped compares the live and predicted objects, as JSON, in
+// their typed form, the way the server stores them: both are decoded into
+// the kind's struct (which drops empty and zero fields), server-owned fields
+// are cleared, and the two are compared semantically (quantities by value,
+// empty and nil collections alike). ok is false for a kind the client does
+// not know, a Secret (whose stringData the server folds), or JSON that does
+// not decode; the caller then compares the unstructured forms.
+func storedAlikeTyped(gvk schema.GroupVersionKind, live, predicted []byte) (same, ok bool) {
+	if gvk.Group == "" && gvk.Kind == "Secret" {
+		return false, false
+	}
+	a, err := scheme.Scheme.New(gvk)
+	if err != nil {
+		return false, false
+	}
+	b := a.DeepCopyObject()
+	if json.UnmarshalCaseSensitivePreserveInts(live, a) != nil || json.UnmarshalCaseSensitivePreserveInts(predicted, b) != nil {
+		return false, false
+	}
+	if !clearServerOwned(a) || !clearServerOwned(b) {
+		return false, false
+	}
+	return equality.Semantic.DeepEqual(a, b), true
+}
+
+// clearServerOwned zeroes what Normalize removes: the server's metadata
+// fields and status. It reports false for an object without metadata.
+func clearServerOwned(obj runtime.Object) bool {
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		return false
+	}
+	m.SetManagedFields(nil)
+	m.SetResourceVersion("")
+	m.SetGeneration(0)
+	m.SetUID("")
+	m.SetCreationTimestamp(metav1.Time{})
+	if v := reflect.ValueOf(obj); v.Kind() == reflect.Pointer && v.Elem().Kind() == reflect.Struct {
+		if status := v.Elem().FieldByName("Status"); status.IsValid() && status.CanSet() {
+			status.SetZero()
+		}
+	}
+	return true
 }

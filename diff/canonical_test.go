@@ -71,6 +71,12 @@ func TestSameStored(t *testing.T) {
 			wantSameStored: false,
 		},
 		{
+			name:           "server-owned fields and status do not count",
+			written:        "apiVersion: v1\nkind: Service\nmetadata: {name: s, resourceVersion: \"9\", uid: abc, generation: 3}\nspec: {ports: [{port: 80}]}\nstatus: {loadBalancer: {ingress: [{ip: 1.2.3.4}]}}\n",
+			live:           "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 80}]}\n",
+			wantSameStored: true,
+		},
+		{
 			name:           "custom resources are left to the server",
 			written:        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 2000m, tags: []}\n",
 			live:           "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: \"2\"}\n",
@@ -79,9 +85,18 @@ func TestSameStored(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := sameStored(mustYAML(t, tt.written), mustYAML(t, tt.live))
-			if diff := cmp.Diff(tt.wantSameStored, got); diff != "" {
+			written, live := mustYAML(t, tt.written), mustYAML(t, tt.live)
+			if diff := cmp.Diff(tt.wantSameStored, sameStored(Normalize(written, nil), Normalize(live, nil))); diff != "" {
 				t.Errorf("sameStored (-want +got):\n%s", diff)
+			}
+			wj, _ := written.MarshalJSON()
+			lj, _ := live.MarshalJSON()
+			same, typed := storedAlikeTyped(written.GroupVersionKind(), lj, wj)
+			if typed && same != tt.wantSameStored {
+				t.Errorf("storedAlikeTyped = %t, want %t", same, tt.wantSameStored)
+			}
+			if wantTyped := written.GetKind() != "Widget"; typed != wantTyped {
+				t.Errorf("storedAlikeTyped compared typed = %t, want %t", typed, wantTyped)
 			}
 		})
 	}

@@ -67,6 +67,8 @@ type Change struct {
 	// Refusal is the server's reason, for ActionRefused, and for
 	// ActionReplace the reason the object cannot be updated in place.
 	Refusal *RefusedError
+	// memoKey is the change's key in Planner.Options.Memo, "" if none.
+	memoKey string
 }
 
 // ChangeSet is the plan for a whole set, in apply order.

@@ -11,6 +11,20 @@
 //     patch for built-in kinds, JSON merge patch for custom resources). An
 //     empty patch means unchanged; otherwise the object is configured.
 //
+// A patch that is not empty may still change nothing: the manifest says
+// cpu: 2000m where the server stores "2", or args: [] where it stores
+// nothing. So the live and predicted objects are compared in canonical form
+// (canonical.go: a round trip through the kind's typed struct), and a
+// change that still remains is verified with the server (verify.go): the
+// very patch is sent as a dry run, and a result equal to the live object
+// makes the change unchanged. The server's verdicts are remembered in a
+// Memo keyed by cluster, uid, resourceVersion and patch. A dry run the
+// server rejects (an immutable field, a value its validation refuses) turns
+// the change into ActionRefused with a *RefusedError, or, with Force and an
+// object the server would accept anew, into ActionReplace. A dry run the
+// server does not allow (RBAC, no dry-run support) leaves the local
+// prediction, marked CheckUnverified.
+//
 // The resulting Change carries the live object, the exact patch apply will
 // send and the predicted object after it. The annotation format is
 // byte-for-byte kubectl's, so kubectl and converge can take turns on the

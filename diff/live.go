@@ -47,6 +47,13 @@ func (ix *liveIndex) lookup(m *meta.RESTMapping, ns, name string) (*unstructured
 // listThreshold objects of the set. A LIST that fails is skipped: those
 // objects are read one by one, and any real error shows there.
 func (p *Planner) prefetch(ctx context.Context, objs []manifests.Object) *liveIndex {
+	return p.prefetchWith(ctx, objs, listThreshold, p.list)
+}
+
+// prefetchWith lists, with list, every resource and namespace that holds
+// at least threshold objects of objs.
+func (p *Planner) prefetchWith(ctx context.Context, objs []manifests.Object, threshold int,
+	list func(context.Context, *meta.RESTMapping, string) map[string]*unstructured.Unstructured) *liveIndex {
 	counts := map[liveKey]int{}
 	mappings := map[liveKey]*meta.RESTMapping{}
 	for _, o := range objs {
@@ -60,13 +67,13 @@ func (p *Planner) prefetch(ctx context.Context, objs []manifests.Object) *liveIn
 	}
 	var keys []liveKey
 	for k, n := range counts {
-		if n >= listThreshold {
+		if n >= threshold {
 			keys = append(keys, k)
 		}
 	}
 	lists := make([]map[string]*unstructured.Unstructured, len(keys))
 	parallel.Do(p.concurrency(), len(keys), func(i int) {
-		lists[i] = p.list(ctx, mappings[keys[i]], keys[i].namespace)
+		lists[i] = list(ctx, mappings[keys[i]], keys[i].namespace)
 	})
 	ix := &liveIndex{listed: map[liveKey]map[string]*unstructured.Unstructured{}}
 	for i, k := range keys {

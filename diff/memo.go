@@ -13,10 +13,12 @@ import (
 // converge is never trusted.
 const memoVersion = "converge-verdict-v1"
 
-// Memo remembers the patches a server dry run found to change nothing, so
-// that a sync loop or a repeated diff pays for each verification once. Its
+// Memo remembers the objects found to be unchanged (by an empty patch, the
+// canonical comparison or a server dry run), so that a sync loop or a
+// repeated diff or apply pays for each verification once, and reads only
+// the metadata of the objects it already knows. Its
 // keys name the cluster, the live object's uid and resourceVersion, and the
-// exact patch: when any of them changes, the verdict is asked for again.
+// desired object: when any of them changes, the verdict is found again.
 // Implementations are safe for concurrent use.
 type Memo interface {
 	// Unchanged reports whether key was found to change nothing.
@@ -37,11 +39,15 @@ func NewMemoryMemo() *MemoryMemo {
 	return &MemoryMemo{keys: map[string]time.Time{}}
 }
 
-// Unchanged implements Memo.
+// Unchanged implements Memo. A verdict found is marked as used now, so the
+// verdicts in use are the last to go when the memo is trimmed.
 func (m *MemoryMemo) Unchanged(key string) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	_, ok := m.keys[key]
+	if ok {
+		m.keys[key] = time.Now()
+	}
 	return ok
 }
 
@@ -59,15 +65,16 @@ func (m *MemoryMemo) Len() int {
 	return len(m.keys)
 }
 
-// memoKey is the key of a configured change: the cluster, the resource and
-// name, the live object's uid and resourceVersion, and the patch. The uid
-// is random per object, so a key reveals nothing of a patch to whoever
-// cannot already read the object.
-func memoKey(host string, c Change) string {
+// memoKey is the key of a change: the cluster, the resource and name, the
+// live object's uid and resourceVersion, and the desired object as kubectl
+// serialises it (modified). These decide the patch and its effect. The uid
+// is random per object, so a key reveals nothing of the object to whoever
+// cannot already read it.
+func memoKey(host string, c Change, modified []byte) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00", memoVersion, host,
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00", memoVersion, host,
 		c.Mapping.Resource.String(), c.ID.Namespace, c.ID.Name,
-		c.Live.GetUID(), c.Live.GetResourceVersion(), c.PatchType)
-	h.Write(c.Patch)
+		c.Live.GetUID(), c.Live.GetResourceVersion())
+	h.Write(modified)
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -46,11 +46,13 @@ type Planner struct {
 // holds only the objects that planned.
 func (p *Planner) Plan(ctx context.Context, set manifests.Set) (ChangeSet, error) {
 	objs := set.Sorted()
-	p.index = p.prefetch(ctx, objs)
-	defer func() { p.index = nil }()
 	changes := make([]Change, len(objs))
 	errs := make([]error, len(objs))
-	parallel.Do(p.concurrency(), len(objs), func(i int) {
+	rest := p.planFromMemo(ctx, objs, changes)
+	p.index = p.prefetch(ctx, pick(objs, rest))
+	defer func() { p.index = nil }()
+	parallel.Do(p.concurrency(), len(rest), func(j int) {
+		i := rest[j]
 		changes[i], errs[i] = p.PlanObject(ctx, objs[i])
 	})
 	var cs ChangeSet
@@ -93,7 +95,7 @@ func (p *Planner) PlanObject(ctx context.Context, o manifests.Object) (Change, e
 		return c, nil
 	}
 	c.Live = live
-	if err := p.patch(&c, obj); err != nil {
+	if err := p.patch(&c); err != nil {
 		return fail("compute patch", err)
 	}
 	return c, nil
@@ -147,54 +149,6 @@ func (p *Planner) get(ctx context.Context, mapping *meta.RESTMapping, obj *unstr
 		return nil, nil
 	}
 	return live, err
-}
-
-// patch fills in the three-way patch and the predicted object.
-func (p *Planner) patch(c *Change, obj *unstructured.Unstructured) error {
-	modified, err := modifiedConfiguration(obj, true)
-	if err != nil {
-		return err
-	}
-	current, err := encode(c.Live.Object)
-	if err != nil {
-		return err
-	}
-	gvk := obj.GroupVersionKind()
-	patch, pt, err := threeWay(gvk, originalConfiguration(c.Live), modified, current)
-	if err != nil {
-		return err
-	}
-	if string(patch) == "{}" {
-		c.Action = ActionUnchanged
-		c.Predicted = c.Live
-		return nil
-	}
-	c.Action, c.Patch, c.PatchType = ActionConfigure, patch, pt
-	predicted, err := applyPatch(gvk, current, patch, pt)
-	if err != nil {
-		return fmt.Errorf("predict result: %w", err)
-	}
-	c.Predicted = &unstructured.Unstructured{}
-	if err := c.Predicted.UnmarshalJSON(predicted); err != nil {
-		return err
-	}
-	if noEffect(c.Live, c.Predicted) {
-		// A patch that changes nothing the server keeps: a Secret's
-		// stringData the server folds into equal data, a quantity or an
-		// empty field the server stores in another form.
-		settleUnchanged(c, CheckLocal)
-	}
-	return nil
-}
-
-// noEffect reports whether the server stores the predicted object as it
-// stores the live one, once the server's own fields are set aside: same
-// last-applied annotation, and the same canonical form (see canonical).
-func noEffect(live, predicted *unstructured.Unstructured) bool {
-	if live.GetAnnotations()[LastAppliedAnnotation] != predicted.GetAnnotations()[LastAppliedAnnotation] {
-		return false
-	}
-	return sameStored(Normalize(live, nil), Normalize(predicted, nil))
 }
 
 // Resource returns the client for the change's object.

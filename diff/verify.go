@@ -30,15 +30,6 @@ func (p *Planner) verify(ctx context.Context, cs ChangeSet) error {
 }
 
 func (p *Planner) verifyOne(ctx context.Context, c *Change) error {
-	memo := p.memoFor(c)
-	var key string
-	if memo != nil {
-		key = memoKey(p.Clients.Config.Host, *c)
-		if memo.Unchanged(key) {
-			settleUnchanged(c, CheckMemo)
-			return nil
-		}
-	}
 	result, err := p.dryRun(ctx, *c)
 	switch {
 	case err == nil:
@@ -52,10 +43,7 @@ func (p *Planner) verifyOne(ctx context.Context, c *Change) error {
 		return &manifests.ObjectError{ID: c.ID, Origin: c.Origin, Op: "server dry run", Err: err}
 	}
 	if noEffect(c.Live, result) {
-		settleUnchanged(c, CheckServer)
-		if memo != nil {
-			memo.RememberUnchanged(key)
-		}
+		p.settleRemembered(c, CheckServer)
 		return nil
 	}
 	c.Predicted, c.Check = result, CheckServer
@@ -63,7 +51,8 @@ func (p *Planner) verifyOne(ctx context.Context, c *Change) error {
 }
 
 // memoFor returns the memo for c's verdict, or nil. Secrets are never
-// remembered: a memo outlives the run, a Secret's patch is its values.
+// remembered: a memo outlives the run, and a Secret's desired object is its
+// values.
 func (p *Planner) memoFor(c *Change) Memo {
 	if p.Options.Memo == nil || isSecret(c.Live) {
 		return nil

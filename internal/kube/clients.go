@@ -6,6 +6,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 )
 
@@ -18,6 +19,8 @@ type Clients struct {
 	Mapper meta.RESTMapper
 	// Dynamic reads and writes any resource.
 	Dynamic dynamic.Interface
+	// Metadata reads only the metadata of objects.
+	Metadata metadata.Interface
 	// Namespace is the namespace for namespaced objects that name none: -n,
 	// or the kubeconfig context's namespace, or "default".
 	Namespace string
@@ -47,5 +50,9 @@ func New(getter genericclioptions.RESTClientGetter) (*Clients, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create client for %s: %w", cfg.Host, err)
 	}
-	return &Clients{Config: cfg, Mapper: mapper, Dynamic: dyn, Namespace: ns, NamespaceExplicit: explicit}, nil
+	md, err := metadata.NewForConfig(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("create client for %s: %w", cfg.Host, err)
+	}
+	return &Clients{Config: cfg, Mapper: mapper, Dynamic: dyn, Metadata: md, Namespace: ns, NamespaceExplicit: explicit}, nil
 }

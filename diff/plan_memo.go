@@ -1,0 +1,121 @@
+package diff
+
+import (
+	"context"
+
+	"github.com/convergehq/converge/internal/parallel"
+	"github.com/convergehq/converge/manifests"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// planFromMemo settles, before any full object is read, the objects whose
+// verdict the memo holds: it lists only the metadata of the set's
+// resources (uid and resourceVersion are what a memo key needs), and marks
+// an object unchanged when the memo knows its desired form against that
+// very live object. It fills in changes for those and returns the indexes
+// of the others, which are planned in full. Without a memo it settles
+// nothing.
+func (p *Planner) planFromMemo(ctx context.Context, objs []manifests.Object, changes []Change) []int {
+	all := make([]int, len(objs))
+	for i := range all {
+		all[i] = i
+	}
+	if p.Options.Memo == nil || p.Clients.Metadata == nil {
+		return all
+	}
+	if sized, ok := p.Options.Memo.(interface{ Len() int }); ok && sized.Len() == 0 {
+		return all // a first run: nothing to find
+	}
+	index := p.prefetchMetadata(ctx, objs)
+	settled := make([]bool, len(objs))
+	parallel.Do(p.concurrency(), len(objs), func(i int) {
+		settled[i] = p.fromMemo(objs[i], index, &changes[i])
+	})
+	var rest []int
+	for i, ok := range settled {
+		if !ok {
+			rest = append(rest, i)
+		}
+	}
+	return rest
+}
+
+// fromMemo fills in c as unchanged when the memo holds the verdict for o
+// against its listed live metadata. c.Live then holds only the metadata.
+func (p *Planner) fromMemo(o manifests.Object, index *liveIndex, c *Change) bool {
+	if o.GetName() == "" || isSecret(o.Unstructured) {
+		return false
+	}
+	mapping, ns, err := p.resolve(o.Unstructured)
+	if err != nil {
+		return false // PlanObject reports it
+	}
+	live, listed := index.lookup(mapping, ns, o.GetName())
+	if !listed || live == nil {
+		return false
+	}
+	obj := o.DeepCopy()
+	obj.SetNamespace(ns)
+	desired, err := withLastApplied(obj)
+	if err != nil {
+		return false
+	}
+	modified, err := encode(desired.Object)
+	if err != nil {
+		return false
+	}
+	id := manifests.Object{Unstructured: obj}.ID()
+	cand := Change{ID: id, Origin: o.Origin, Mapping: mapping, Desired: desired, Live: live}
+	if !p.Options.Memo.Unchanged(memoKey(p.Clients.Config.Host, cand, modified)) {
+		return false
+	}
+	cand.Action, cand.Predicted, cand.Check = ActionUnchanged, live, CheckMemo
+	*c = cand
+	return true
+}
+
+// prefetchMetadata lists the metadata of every resource and namespace of
+// objs, as prefetch lists whole objects.
+func (p *Planner) prefetchMetadata(ctx context.Context, objs []manifests.Object) *liveIndex {
+	return p.prefetchWith(ctx, objs, 1, p.listMetadata)
+}
+
+// listMetadata reads the metadata of every object of a resource in a
+// namespace, by name, as objects that hold only apiVersion, kind and
+// metadata; nil when the LIST fails.
+func (p *Planner) listMetadata(ctx context.Context, m *meta.RESTMapping, ns string) map[string]*unstructured.Unstructured {
+	r := p.Clients.Metadata.Resource(m.Resource)
+	var list *metav1.PartialObjectMetadataList
+	var err error
+	if m.Scope.Name() == meta.RESTScopeNameNamespace {
+		list, err = r.Namespace(ns).List(ctx, metav1.ListOptions{})
+	} else {
+		list, err = r.List(ctx, metav1.ListOptions{})
+	}
+	if err != nil {
+		return nil
+	}
+	byName := make(map[string]*unstructured.Unstructured, len(list.Items))
+	for i := range list.Items {
+		item := &list.Items[i]
+		u := &unstructured.Unstructured{Object: map[string]any{}}
+		u.SetGroupVersionKind(m.GroupVersionKind)
+		u.SetName(item.Name)
+		u.SetNamespace(item.Namespace)
+		u.SetUID(item.UID)
+		u.SetResourceVersion(item.ResourceVersion)
+		byName[item.Name] = u
+	}
+	return byName
+}
+
+// pick returns the objects at the indexes.
+func pick(objs []manifests.Object, indexes []int) []manifests.Object {
+	out := make([]manifests.Object, len(indexes))
+	for j, i := range indexes {
+		out[j] = objs[i]
+	}
+	return out
+}

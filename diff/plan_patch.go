@@ -1,0 +1,85 @@
+package diff
+
+import (
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+// patch fills in the three-way patch and the predicted object of c, whose
+// Desired and Live are set. A patch that changes nothing the server keeps
+// (a Secret's stringData the server folds into equal data, a quantity or an
+// empty field the server stores in another form) makes c unchanged, with no
+// request; so does a verdict the memo remembers for the same desired and
+// live objects.
+func (p *Planner) patch(c *Change) error {
+	// Desired is the object with its last-applied annotation: kubectl's
+	// modified configuration.
+	modified, err := encode(c.Desired.Object)
+	if err != nil {
+		return err
+	}
+	if memo := p.memoFor(c); memo != nil {
+		c.memoKey = memoKey(p.Clients.Config.Host, *c, modified)
+		if memo.Unchanged(c.memoKey) {
+			settleUnchanged(c, CheckMemo)
+			return nil
+		}
+	}
+	current, err := encode(c.Live.Object)
+	if err != nil {
+		return err
+	}
+	gvk := c.Desired.GroupVersionKind()
+	patch, pt, err := threeWay(gvk, originalConfiguration(c.Live), modified, current)
+	if err != nil {
+		return err
+	}
+	if string(patch) == "{}" {
+		p.settleRemembered(c, CheckLocal)
+		return nil
+	}
+	c.Action, c.Patch, c.PatchType = ActionConfigure, patch, pt
+	predicted, err := applyPatch(gvk, current, patch, pt)
+	if err != nil {
+		return fmt.Errorf("predict result: %w", err)
+	}
+	same, typed := storedAlikeTyped(gvk, current, predicted)
+	if !typed {
+		if err := decodePredicted(c, predicted); err != nil {
+			return err
+		}
+		same = noEffect(c.Live, c.Predicted)
+	}
+	if same {
+		p.settleRemembered(c, CheckLocal)
+		return nil
+	}
+	if c.Predicted == nil {
+		return decodePredicted(c, predicted)
+	}
+	return nil
+}
+
+func decodePredicted(c *Change, predicted []byte) error {
+	c.Predicted = &unstructured.Unstructured{}
+	return c.Predicted.UnmarshalJSON(predicted)
+}
+
+// settleRemembered marks c unchanged and remembers the verdict.
+func (p *Planner) settleRemembered(c *Change, how Check) {
+	settleUnchanged(c, how)
+	if memo := p.memoFor(c); memo != nil && c.memoKey != "" {
+		memo.RememberUnchanged(c.memoKey)
+	}
+}
+
+// noEffect reports whether the server stores the predicted object as it
+// stores the live one, once the server's own fields are set aside: same
+// last-applied annotation, and the same canonical form (see canonical).
+func noEffect(live, predicted *unstructured.Unstructured) bool {
+	if live.GetAnnotations()[LastAppliedAnnotation] != predicted.GetAnnotations()[LastAppliedAnnotation] {
+		return false
+	}
+	return sameStored(Normalize(live, nil), Normalize(predicted, nil))
+}
