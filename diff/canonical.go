@@ -10,7 +10,6 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/scheme"
-	"sigs.k8s.io/json"
 )
 
 // canonical returns obj in the form the API server stores it in, as far as
@@ -53,14 +52,14 @@ func sameStored(a, b *unstructured.Unstructured) bool {
 	return reflect.DeepEqual(canonical(a).Object, canonical(b).Object)
 }
 
-// storedAlikeTyped compares the live and predicted objects, as JSON, in
-// their typed form, the way the server stores them: both are decoded into
-// the kind's struct (which drops empty and zero fields), server-owned fields
-// are cleared, and the two are compared semantically (quantities by value,
+// storedAlikeTyped compares the live and predicted objects in their typed
+// form, the way the server stores them: both are converted into the kind's
+// struct (which drops empty and zero fields), server-owned fields are
+// cleared, and the two are compared semantically (quantities by value,
 // empty and nil collections alike). ok is false for a kind the client does
-// not know, a Secret (whose stringData the server folds), or JSON that does
-// not decode; the caller then compares the unstructured forms.
-func storedAlikeTyped(gvk schema.GroupVersionKind, live, predicted []byte) (same, ok bool) {
+// not know, a Secret (whose stringData the server folds), or an object
+// that does not convert; the caller then compares the unstructured forms.
+func storedAlikeTyped(gvk schema.GroupVersionKind, live, predicted map[string]any) (same, ok bool) {
 	if gvk.Group == "" && gvk.Kind == "Secret" {
 		return false, false
 	}
@@ -69,7 +68,8 @@ func storedAlikeTyped(gvk schema.GroupVersionKind, live, predicted []byte) (same
 		return false, false
 	}
 	b := a.DeepCopyObject()
-	if json.UnmarshalCaseSensitivePreserveInts(live, a) != nil || json.UnmarshalCaseSensitivePreserveInts(predicted, b) != nil {
+	conv := runtime.DefaultUnstructuredConverter
+	if conv.FromUnstructured(live, a) != nil || conv.FromUnstructured(predicted, b) != nil {
 		return false, false
 	}
 	if !clearServerOwned(a) || !clearServerOwned(b) {

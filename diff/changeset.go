@@ -50,7 +50,8 @@ type Change struct {
 	// Mapping is the object's resource and scope.
 	Mapping *meta.RESTMapping
 	// Desired is the object as written, namespaced, with the last-applied
-	// annotation kubectl would give it; it is what a create sends.
+	// annotation kubectl would give it and without null fields, as kubectl
+	// sends it; it is what a create sends.
 	Desired *unstructured.Unstructured
 	// Live is the object in the cluster, nil when it does not exist.
 	Live *unstructured.Unstructured

@@ -47,18 +47,29 @@ func encode(v any) ([]byte, error) {
 // withLastApplied returns a copy of obj carrying its own configuration in
 // the last-applied annotation, as kubectl creates objects.
 func withLastApplied(obj *unstructured.Unstructured) (*unstructured.Unstructured, error) {
-	plain, err := modifiedConfiguration(obj, false)
-	if err != nil {
-		return nil, err
-	}
 	c := obj.DeepCopy()
-	annots := c.GetAnnotations()
+	_, err := setLastApplied(c)
+	return c, err
+}
+
+// setLastApplied gives obj, in place, the last-applied annotation kubectl
+// would give it, and returns kubectl's modified configuration: obj
+// serialised with that annotation. It is modifiedConfiguration(obj, true)
+// without copying obj.
+func setLastApplied(obj *unstructured.Unstructured) ([]byte, error) {
+	annots := obj.GetAnnotations()
 	if annots == nil {
 		annots = map[string]string{}
 	}
+	delete(annots, LastAppliedAnnotation)
+	obj.SetAnnotations(annots) // an empty map is kept, as kubectl keeps "annotations": {}
+	plain, err := encode(obj.Object)
+	if err != nil {
+		return nil, err
+	}
 	annots[LastAppliedAnnotation] = string(plain)
-	c.SetAnnotations(annots)
-	return c, nil
+	obj.SetAnnotations(annots)
+	return encode(obj.Object)
 }
 
 // originalConfiguration returns the last-applied annotation of live, or nil.
@@ -67,4 +78,25 @@ func originalConfiguration(live *unstructured.Unstructured) []byte {
 		return []byte(v)
 	}
 	return nil
+}
+
+// dropNullFields removes, in place, every field whose value is null, at any
+// depth, as kubectl does to the object it creates; null list items stay.
+// The last-applied annotation keeps the nulls (a null in the three-way
+// patch deletes the field), so it is computed first.
+func dropNullFields(v any) {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if e == nil {
+				delete(x, k)
+				continue
+			}
+			dropNullFields(e)
+		}
+	case []any:
+		for _, e := range x {
+			dropNullFields(e)
+		}
+	}
 }

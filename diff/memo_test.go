@@ -1,9 +1,11 @@
 package diff
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -69,5 +71,25 @@ func TestOpenFileMemoMissing(t *testing.T) {
 	}
 	if m.Len() != 0 {
 		t.Errorf("a missing memo file holds %d verdicts, want 0", m.Len())
+	}
+}
+
+func TestMemoryMemoConcurrent(t *testing.T) {
+	m := NewMemoryMemo()
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 100 {
+				key := fmt.Sprintf("%d-%d", w, i)
+				m.RememberUnchanged(key)
+				if !m.Unchanged(key) {
+					t.Errorf("key %s not remembered", key)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if m.Len() != 800 {
+		t.Errorf("memo holds %d verdicts, want 800", m.Len())
 	}
 }

@@ -4,9 +4,11 @@ import (
 	"fmt"
 
 	jsonpatch "gopkg.in/evanphx/json-patch.v4"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/apimachinery/pkg/util/jsonmergepatch"
 	"k8s.io/apimachinery/pkg/util/mergepatch"
 	"k8s.io/apimachinery/pkg/util/strategicpatch"
@@ -39,15 +41,35 @@ func threeWay(gvk schema.GroupVersionKind, original, modified, current []byte) (
 	}
 }
 
-// applyPatch applies patch to current locally, as the API server will, to
-// predict the object after apply.
-func applyPatch(gvk schema.GroupVersionKind, current, patch []byte, pt types.PatchType) ([]byte, error) {
-	if pt == types.StrategicMergePatchType {
-		versioned, err := scheme.Scheme.New(gvk)
+// applyPatch applies patch to live locally, as the API server will, to
+// predict the object after apply. current is live as JSON; live is not
+// changed.
+func applyPatch(gvk schema.GroupVersionKind, live *unstructured.Unstructured, current, patch []byte, pt types.PatchType) (*unstructured.Unstructured, error) {
+	if pt != types.StrategicMergePatchType {
+		merged, err := jsonpatch.MergePatch(current, patch)
 		if err != nil {
 			return nil, err
 		}
-		return strategicpatch.StrategicMergePatch(current, patch, versioned)
+		out := &unstructured.Unstructured{}
+		return out, out.UnmarshalJSON(merged)
 	}
-	return jsonpatch.MergePatch(current, patch)
+	versioned, err := scheme.Scheme.New(gvk)
+	if err != nil {
+		return nil, err
+	}
+	meta, err := strategicpatch.NewPatchMetaFromStruct(versioned)
+	if err != nil {
+		return nil, err
+	}
+	var patchMap map[string]any
+	if err := utiljson.Unmarshal(patch, &patchMap); err != nil {
+		return nil, err
+	}
+	// The merge works in place, on maps: no JSON round trip, and numbers
+	// stay int64 as in every unstructured object.
+	merged, err := strategicpatch.StrategicMergeMapPatchUsingLookupPatchMeta(runtime.DeepCopyJSON(live.Object), patchMap, meta)
+	if err != nil {
+		return nil, err
+	}
+	return &unstructured.Unstructured{Object: merged}, nil
 }

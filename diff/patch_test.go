@@ -1,7 +1,6 @@
 package diff
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 
@@ -432,13 +431,13 @@ status:
 			if err != nil {
 				t.Fatalf("threeWay: %v", err)
 			}
-			out, err := applyPatch(tt.gvk, in.current, patch, pt)
+			before := live.DeepCopy()
+			got, err := applyPatch(tt.gvk, live, in.current, patch, pt)
 			if err != nil {
 				t.Fatalf("applyPatch: %v", err)
 			}
-			got := &unstructured.Unstructured{}
-			if err := got.UnmarshalJSON(out); err != nil {
-				t.Fatalf("applyPatch result %s: %v", out, err)
+			if diff := cmp.Diff(before.Object, live.Object); diff != "" {
+				t.Errorf("applyPatch changed the live object (-before +after):\n%s", diff)
 			}
 			if diff := cmp.Diff(in.newLastApplied, got.GetAnnotations()[LastAppliedAnnotation]); diff != "" {
 				t.Errorf("predicted last-applied annotation mismatch (-want +got):\n%s", diff)
@@ -464,18 +463,15 @@ func TestApplyPatchEmptyPatchKeepsCurrent(t *testing.T) {
 	current := []byte(`{"apiVersion":"v1","data":{"a":"1"},"kind":"ConfigMap","metadata":{"name":"c"}}`)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			out, err := applyPatch(tt.gvk, current, []byte("{}"), tt.pt)
+			live := &unstructured.Unstructured{}
+			if err := live.UnmarshalJSON(current); err != nil {
+				t.Fatal(err)
+			}
+			got, err := applyPatch(tt.gvk, live, current, []byte("{}"), tt.pt)
 			if err != nil {
 				t.Fatalf("applyPatch: %v", err)
 			}
-			var want, got any
-			if err := json.Unmarshal(current, &want); err != nil {
-				t.Fatal(err)
-			}
-			if err := json.Unmarshal(out, &got); err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
+			if diff := cmp.Diff(live.Object, got.Object); diff != "" {
 				t.Errorf("applyPatch({}) changed the object (-want +got):\n%s", diff)
 			}
 		})
@@ -483,7 +479,7 @@ func TestApplyPatchEmptyPatchKeepsCurrent(t *testing.T) {
 }
 
 func TestApplyPatchStrategicUnknownKind(t *testing.T) {
-	_, err := applyPatch(gvkWidget, []byte(`{}`), []byte(`{"spec":{"a":1}}`), types.StrategicMergePatchType)
+	_, err := applyPatch(gvkWidget, &unstructured.Unstructured{Object: map[string]any{}}, []byte(`{}`), []byte(`{"spec":{"a":1}}`), types.StrategicMergePatchType)
 	if err == nil {
 		t.Fatal("applyPatch with a strategic merge patch for an unregistered kind succeeded, want an error")
 	}

@@ -54,6 +54,11 @@ func (p *Planner) Plan(ctx context.Context, set manifests.Set) (ChangeSet, error
 	parallel.Do(p.concurrency(), len(rest), func(j int) {
 		i := rest[j]
 		changes[i], errs[i] = p.PlanObject(ctx, objs[i])
+		if errs[i] == nil && changes[i].Action == ActionConfigure {
+			// Verified right away, so the server's dry runs overlap
+			// with the planning of the other objects.
+			errs[i] = p.verifyOne(ctx, &changes[i])
+		}
 	})
 	var cs ChangeSet
 	for i := range objs {
@@ -61,10 +66,7 @@ func (p *Planner) Plan(ctx context.Context, set manifests.Set) (ChangeSet, error
 			cs.Changes = append(cs.Changes, changes[i])
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return cs, err
-	}
-	return cs, p.verify(ctx, cs)
+	return cs, errors.Join(errs...)
 }
 
 // PlanObject computes the change for one object.
@@ -86,16 +88,19 @@ func (p *Planner) PlanObject(ctx context.Context, o manifests.Object) (Change, e
 	if err != nil {
 		return fail("read live object", err)
 	}
-	if c.Desired, err = withLastApplied(obj); err != nil {
+	modified, err := setLastApplied(obj)
+	if err != nil {
 		return fail("encode", err)
 	}
+	dropNullFields(obj.Object)
+	c.Desired = obj
 	if live == nil {
 		c.Action = ActionCreate
 		c.Predicted = c.Desired
 		return c, nil
 	}
 	c.Live = live
-	if err := p.patch(&c); err != nil {
+	if err := p.patch(&c, modified); err != nil {
 		return fail("compute patch", err)
 	}
 	return c, nil
@@ -139,10 +144,9 @@ func (p *Planner) get(ctx context.Context, mapping *meta.RESTMapping, obj *unstr
 		return nil, nil // generateName: always a new object
 	}
 	if live, listed := p.index.lookup(mapping, obj.GetNamespace(), obj.GetName()); listed {
-		if live == nil {
-			return nil, nil
-		}
-		return live.DeepCopy(), nil
+		// Not copied: the index lives for one Plan, and each listed
+		// object is the live object of one object of the set.
+		return live, nil
 	}
 	live, err := p.resource(mapping, obj.GetNamespace()).Get(ctx, obj.GetName(), metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {

@@ -58,16 +58,13 @@ func (p *Planner) fromMemo(o manifests.Object, index *liveIndex, c *Change) bool
 	}
 	obj := o.DeepCopy()
 	obj.SetNamespace(ns)
-	desired, err := withLastApplied(obj)
+	modified, err := setLastApplied(obj)
 	if err != nil {
 		return false
 	}
-	modified, err := encode(desired.Object)
-	if err != nil {
-		return false
-	}
+	dropNullFields(obj.Object)
 	id := manifests.Object{Unstructured: obj}.ID()
-	cand := Change{ID: id, Origin: o.Origin, Mapping: mapping, Desired: desired, Live: live}
+	cand := Change{ID: id, Origin: o.Origin, Mapping: mapping, Desired: obj, Live: live}
 	if !p.Options.Memo.Unchanged(memoKey(p.Clients.Config.Host, cand, modified)) {
 		return false
 	}

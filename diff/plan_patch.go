@@ -7,18 +7,13 @@ import (
 )
 
 // patch fills in the three-way patch and the predicted object of c, whose
-// Desired and Live are set. A patch that changes nothing the server keeps
+// Desired and Live are set; modified is Desired serialised, kubectl's
+// modified configuration. A patch that changes nothing the server keeps
 // (a Secret's stringData the server folds into equal data, a quantity or an
 // empty field the server stores in another form) makes c unchanged, with no
 // request; so does a verdict the memo remembers for the same desired and
 // live objects.
-func (p *Planner) patch(c *Change) error {
-	// Desired is the object with its last-applied annotation: kubectl's
-	// modified configuration.
-	modified, err := encode(c.Desired.Object)
-	if err != nil {
-		return err
-	}
+func (p *Planner) patch(c *Change, modified []byte) error {
 	if memo := p.memoFor(c); memo != nil {
 		c.memoKey = memoKey(p.Clients.Config.Host, *c, modified)
 		if memo.Unchanged(c.memoKey) {
@@ -40,30 +35,20 @@ func (p *Planner) patch(c *Change) error {
 		return nil
 	}
 	c.Action, c.Patch, c.PatchType = ActionConfigure, patch, pt
-	predicted, err := applyPatch(gvk, current, patch, pt)
+	predicted, err := applyPatch(gvk, c.Live, current, patch, pt)
 	if err != nil {
 		return fmt.Errorf("predict result: %w", err)
 	}
-	same, typed := storedAlikeTyped(gvk, current, predicted)
+	same, typed := storedAlikeTyped(gvk, c.Live.Object, predicted.Object)
 	if !typed {
-		if err := decodePredicted(c, predicted); err != nil {
-			return err
-		}
-		same = noEffect(c.Live, c.Predicted)
+		same = noEffect(c.Live, predicted)
 	}
 	if same {
 		p.settleRemembered(c, CheckLocal)
 		return nil
 	}
-	if c.Predicted == nil {
-		return decodePredicted(c, predicted)
-	}
+	c.Predicted = predicted
 	return nil
-}
-
-func decodePredicted(c *Change, predicted []byte) error {
-	c.Predicted = &unstructured.Unstructured{}
-	return c.Predicted.UnmarshalJSON(predicted)
 }
 
 // settleRemembered marks c unchanged and remembers the verdict.

@@ -4,31 +4,21 @@ import (
 	"context"
 	"errors"
 
-	"github.com/convergehq/converge/internal/parallel"
 	"github.com/convergehq/converge/manifests"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
-// verify settles with the API server every change that still looks
+// verifyOne settles with the API server a change that still looks
 // configured once normalised locally: it sends the very patch apply would
 // send, as a dry run. When the server's result equals the live object, the
 // change is unchanged and nothing will be written; otherwise the server's
 // result becomes the prediction. A change the server refuses becomes
 // ActionRefused, or ActionReplace with Options.Force when the object as
-// written would be accepted anew. Only errors that make the plan itself
-// impossible are returned.
-func (p *Planner) verify(ctx context.Context, cs ChangeSet) error {
-	errs := make([]error, len(cs.Changes))
-	parallel.Do(p.concurrency(), len(cs.Changes), func(i int) {
-		if c := &cs.Changes[i]; c.Action == ActionConfigure {
-			errs[i] = p.verifyOne(ctx, c)
-		}
-	})
-	return errors.Join(errs...)
-}
-
+// written would be accepted anew. A dry run the server does not allow
+// leaves the local prediction, marked CheckUnverified. Only errors that
+// make the plan itself impossible are returned.
 func (p *Planner) verifyOne(ctx context.Context, c *Change) error {
 	result, err := p.dryRun(ctx, *c)
 	switch {

@@ -9,8 +9,7 @@ import (
 	"github.com/convergehq/converge/internal/testcluster"
 )
 
-// requestCounts reads apiserver_request_total from the API server's
-// /metrics and sums the requests that match.
+// requestFilter selects series of apiserver_request_total.
 type requestFilter struct {
 	// verbs are the verbs counted, such as PATCH.
 	verbs map[string]bool
@@ -21,10 +20,13 @@ type requestFilter struct {
 	resources map[string]bool
 }
 
-// writes counts the write requests (create, update, patch, apply) that
-// persist, on the main resource (not status), of these resources.
+// writes counts the requests that change existing objects (update, patch,
+// apply) and persist, on the main resource (not status), of these
+// resources. Creates are not counted: a re-apply of existing objects cannot
+// create any, while controllers create pods and each new namespace's
+// ServiceAccount and ConfigMap at their own pace.
 func writes(resources ...string) requestFilter {
-	return requestFilter{verbs: set("POST", "PUT", "PATCH", "APPLY"), resources: set(resources...)}
+	return requestFilter{verbs: set("PUT", "PATCH", "APPLY"), resources: set(resources...)}
 }
 
 // dryRuns counts dry-run creates and patches of these resources.

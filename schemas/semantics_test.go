@@ -218,9 +218,13 @@ func TestEnum(t *testing.T) {
 		{"valid", pod(", imagePullPolicy: Always"), nil},
 		{"wrong case", pod(", imagePullPolicy: always"), []finding{{"spec.containers[0].imagePullPolicy", `must be one of "Always", "IfNotPresent", "Never"; got "always"`}}},
 		{"list item", pod(", ports: [{containerPort: 80, protocol: HTTP}]"), []finding{{"spec.containers[0].ports[0].protocol", `must be one of "SCTP", "TCP", "UDP"; got "HTTP"`}}},
+		// The server decodes "" into an unset field and defaults it, as
+		// Helm output with an empty value gives.
+		{"empty string in a built-in kind", pod(`, imagePullPolicy: "", ports: [{containerPort: 80, protocol: ""}]`), nil},
 	})
 	runSemantic(t, withWidgets(t), []semanticCase{
 		{"CRD enum", "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 1, image: x, mode: slow}\n", []finding{{"spec.mode", `must be one of "fast", "safe"; got "slow"`}}},
+		{"CRD enum, empty string", "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 1, image: x, mode: \"\"}\n", []finding{{"spec.mode", `must be one of "fast", "safe"; got ""`}}},
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"k8s.io/client-go/kubernetes/scheme"
 	"runtime"
 	"slices"
 
@@ -121,7 +122,8 @@ func (c *Catalog) validateObject(o manifests.Object, opts Options) objectResult 
 		if !errors.As(err, &verr) {
 			return objectResult{done: true, problems: []Problem{problem("", err.Error())}}
 		}
-		w := walker{root: root, strict: opts.Strict, secret: gvk.GroupKind() == secretKind}
+		w := walker{root: root, strict: opts.Strict, secret: gvk.GroupKind() == secretKind,
+			builtin: c.crds[gvk] == "" && scheme.Scheme.Recognizes(gvk)}
 		found = w.issues(verr, nil)
 	}
 	found = append(found, metaIssues(o, c.crds[gvk] != "")...)
