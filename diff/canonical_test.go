@@ -10,8 +10,12 @@ import (
 
 func mustYAML(t *testing.T, s string) *unstructured.Unstructured {
 	t.Helper()
+	j, err := yaml.YAMLToJSON([]byte(s))
+	if err != nil {
+		t.Fatal(err)
+	}
 	u := &unstructured.Unstructured{}
-	if err := yaml.Unmarshal([]byte(s), &u.Object); err != nil {
+	if err := u.UnmarshalJSON(j); err != nil {
 		t.Fatal(err)
 	}
 	return u

@@ -3,9 +3,13 @@ package diff
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"io"
 	"sync"
 	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // memoVersion changes whenever what decides a verdict changes (the local
@@ -66,15 +70,35 @@ func (m *MemoryMemo) Len() int {
 }
 
 // memoKey is the key of a change: the cluster, the resource and name, the
-// live object's uid and resourceVersion, and the desired object as kubectl
-// serialises it (modified). These decide the patch and its effect. The uid
-// is random per object, so a key reveals nothing of the object to whoever
-// cannot already read it.
+// version of the live object that a patch can touch (see liveVersion), and
+// the desired object as kubectl serialises it (modified). These decide the
+// patch and its effect. The uid is random per object, so a key reveals
+// nothing of the object to whoever cannot already read it.
 func memoKey(host string, c Change, modified []byte) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00", memoVersion, host,
-		c.Mapping.Resource.String(), c.ID.Namespace, c.ID.Name,
-		c.Live.GetUID(), c.Live.GetResourceVersion())
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%s\x00", memoVersion, host,
+		c.Mapping.Resource.String(), c.ID.Namespace, c.ID.Name, c.Live.GetUID())
+	liveVersion(h, c.Live)
 	h.Write(modified)
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// liveVersion writes what identifies the live object's content apart from
+// its status. An object whose server tracks metadata.generation (bumped on
+// every change but to metadata and status) is identified by its generation
+// and its metadata, so a controller's status updates, which change the
+// resourceVersion all the time, keep the verdict. Any other object is
+// identified by its resourceVersion.
+func liveVersion(w io.Writer, live *unstructured.Unstructured) {
+	g := live.GetGeneration()
+	if g <= 0 {
+		fmt.Fprintf(w, "rv %s\x00", live.GetResourceVersion())
+		return
+	}
+	fmt.Fprintf(w, "generation %d\x00", g)
+	enc := json.NewEncoder(w)
+	for _, v := range []any{live.GetLabels(), live.GetAnnotations(), live.GetFinalizers(),
+		live.GetOwnerReferences(), live.GetDeletionTimestamp() != nil} {
+		_ = enc.Encode(v) // maps encode with sorted keys
+	}
 }

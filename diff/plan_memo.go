@@ -8,6 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // planFromMemo settles, before any full object is read, the objects whose
@@ -80,8 +81,8 @@ func (p *Planner) prefetchMetadata(ctx context.Context, objs []manifests.Object)
 }
 
 // listMetadata reads the metadata of every object of a resource in a
-// namespace, by name, as objects that hold only apiVersion, kind and
-// metadata; nil when the LIST fails.
+// namespace, by name, as objects that hold only apiVersion, kind and the
+// metadata a memo key needs (see liveVersion); nil when the LIST fails.
 func (p *Planner) listMetadata(ctx context.Context, m *meta.RESTMapping, ns string) map[string]*unstructured.Unstructured {
 	r := p.Clients.Metadata.Resource(m.Resource)
 	var list *metav1.PartialObjectMetadataList
@@ -96,16 +97,27 @@ func (p *Planner) listMetadata(ctx context.Context, m *meta.RESTMapping, ns stri
 	}
 	byName := make(map[string]*unstructured.Unstructured, len(list.Items))
 	for i := range list.Items {
-		item := &list.Items[i]
-		u := &unstructured.Unstructured{Object: map[string]any{}}
-		u.SetGroupVersionKind(m.GroupVersionKind)
-		u.SetName(item.Name)
-		u.SetNamespace(item.Namespace)
-		u.SetUID(item.UID)
-		u.SetResourceVersion(item.ResourceVersion)
-		byName[item.Name] = u
+		byName[list.Items[i].Name] = metadataOnly(m.GroupVersionKind, &list.Items[i])
 	}
 	return byName
+}
+
+// metadataOnly turns an item of a metadata LIST into an object that holds
+// apiVersion, kind and the metadata a memo key needs (see liveVersion).
+func metadataOnly(gvk schema.GroupVersionKind, item *metav1.PartialObjectMetadata) *unstructured.Unstructured {
+	u := &unstructured.Unstructured{Object: map[string]any{}}
+	u.SetGroupVersionKind(gvk)
+	u.SetName(item.Name)
+	u.SetNamespace(item.Namespace)
+	u.SetUID(item.UID)
+	u.SetResourceVersion(item.ResourceVersion)
+	u.SetGeneration(item.Generation)
+	u.SetLabels(item.Labels)
+	u.SetAnnotations(item.Annotations)
+	u.SetFinalizers(item.Finalizers)
+	u.SetOwnerReferences(item.OwnerReferences)
+	u.SetDeletionTimestamp(item.DeletionTimestamp)
+	return u
 }
 
 // pick returns the objects at the indexes.
