@@ -3,6 +3,7 @@ package cmd
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/convergehq/converge/apply"
 	"github.com/convergehq/converge/manifests"
@@ -99,12 +100,20 @@ func TestApplyFlagsToOptions(t *testing.T) {
 				DryRun:        "server",
 				FieldManager:  "ci",
 				Concurrency:   8,
+				Force:         true,
+				Timeout:       90 * time.Second,
 			},
 			want: applyOptions{
-				Load:       manifests.Options{Paths: []string{"dir/", "-", "b.json"}, Recursive: true},
-				Apply:      apply.Options{DryRun: apply.DryRunServer, FieldManager: "ci", Concurrency: 8},
+				Load: manifests.Options{Paths: []string{"dir/", "-", "b.json"}, Recursive: true},
+				Apply: apply.Options{DryRun: apply.DryRunServer, FieldManager: "ci", Concurrency: 8,
+					Force: true, Timeout: 90 * time.Second},
 				Validation: validation{Validate: true},
 			},
+		},
+		{
+			name:    "negative timeout",
+			flags:   applyFlags{manifestFlags: files("a.yaml"), DryRun: "none", Timeout: -time.Second},
+			wantErr: "invalid --timeout -1s",
 		},
 		{
 			name:  "recursive propagates",

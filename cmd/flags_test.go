@@ -115,7 +115,11 @@ func TestCommandFlagsToOptions(t *testing.T) {
 			}
 		})
 	}
-	o, err := diffFlags{manifestFlags: f, Output: "text", Ignore: []string{"/spec/replicas"}, Validate: "false"}.toOptions()
+	o, err := diffFlags{manifestFlags: f, Output: "text", Force: true, FieldManager: "ci", Concurrency: 4}.toOptions()
+	if err != nil || cmp.Diff(diff.Options{Concurrency: 4, FieldManager: "ci", Force: true}, o.Plan) != "" {
+		t.Fatalf("diff plan options: %+v, %v", o.Plan, err)
+	}
+	o, err = diffFlags{manifestFlags: f, Output: "text", Ignore: []string{"/spec/replicas"}, Validate: "false"}.toOptions()
 	if err != nil || o.Validation.Validate || cmp.Diff([]diff.IgnoreRule{{Path: []string{"spec", "replicas"}}}, o.Ignore) != "" {
 		t.Fatalf("diff options: %+v, %v", o, err)
 	}

@@ -315,3 +315,25 @@ func TestOriginalConfiguration(t *testing.T) {
 		})
 	}
 }
+
+func TestDropNullFields(t *testing.T) {
+	obj := map[string]any{
+		"data":     map[string]any{"LOG_LEVEL": "info", "FEATURE_FLAG": nil},
+		"metadata": map[string]any{"labels": nil, "name": "settings"},
+		"spec": map[string]any{"containers": []any{
+			map[string]any{"name": "c", "env": []any{map[string]any{"name": "A", "value": nil}}, "args": []any{nil, "x"}},
+		}},
+	}
+	want := map[string]any{
+		"data":     map[string]any{"LOG_LEVEL": "info"},
+		"metadata": map[string]any{"name": "settings"},
+		"spec": map[string]any{"containers": []any{
+			// Null list items stay, as kubectl keeps them.
+			map[string]any{"name": "c", "env": []any{map[string]any{"name": "A"}}, "args": []any{nil, "x"}},
+		}},
+	}
+	dropNullFields(obj)
+	if diff := cmp.Diff(want, obj); diff != "" {
+		t.Errorf("dropNullFields (-want +got):\n%s", diff)
+	}
+}

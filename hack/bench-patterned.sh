@@ -88,6 +88,23 @@ papply() {
 for tool in kubectl converge; do kubectl create namespace "bench-p-$tool" >/dev/null; done
 papply kubectl bench-p-kubectl "$work/pk-create.out" >/dev/null
 papply converge bench-p-converge "$work/pc-create.out" >/dev/null
+# Let the controllers finish with the new objects (the revision annotation
+# of each Deployment, the status of each StatefulSet), so the re-applies
+# meet settled objects, as a re-apply some time after an apply does. One
+# LIST per check: kubectl wait --all waits for 1,000 objects one by one.
+settled() {
+  local ns=$1 deadline=$((SECONDS + 600))
+  until [[ $(kubectl get deployment -n "$ns" -o jsonpath='{range .items[*]}{.metadata.annotations.deployment\.kubernetes\.io/revision}{"\n"}{end}' | grep -c .) == 800 &&
+    $(kubectl get statefulset -n "$ns" -o jsonpath='{range .items[*]}{.status.observedGeneration}{"\n"}{end}' | grep -c .) == 200 ]]; do
+    if ((SECONDS > deadline)); then
+      echo "FAIL: the objects in $ns did not settle in 600 s" >&2
+      exit 1
+    fi
+    sleep 1
+  done
+}
+settled bench-p-kubectl
+settled bench-p-converge
 k=$(papply kubectl bench-p-kubectl "$work/pk-reapply.out")
 printf '\n%-40s %10s %10s %8s %9s %8s\n' "case (1200 normalised objects)" kubectl converge ratio dry-runs patches
 for run in first second; do
