@@ -3,6 +3,7 @@ package diff
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/convergehq/converge/manifests"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -28,6 +29,10 @@ func (p *Planner) verifyOne(ctx context.Context, c *Change) error {
 		return nil
 	case unverifiable(err):
 		c.Check, c.Unverified = CheckUnverified, err.Error()
+		if isSecret(c.Live) {
+			// A webhook's message may quote what it was sent.
+			c.Unverified = fmt.Sprintf("%s (the server's message is not shown for a Secret)", apierrors.ReasonForError(err))
+		}
 		return nil
 	default:
 		return &manifests.ObjectError{ID: c.ID, Origin: c.Origin, Op: "server dry run", Err: err}
