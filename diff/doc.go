@@ -14,11 +14,13 @@
 // A patch that is not empty may still change nothing: the manifest says
 // cpu: 2000m where the server stores "2", or args: [] where it stores
 // nothing. So the live and predicted objects are compared in canonical form
-// (canonical.go: a round trip through the kind's typed struct), and a
+// (canonical.go: the kind's typed struct, compared semantically), and a
 // change that still remains is verified with the server (verify.go): the
 // very patch is sent as a dry run, and a result equal to the live object
-// makes the change unchanged. The server's verdicts are remembered in a
-// Memo keyed by cluster, uid, resourceVersion and patch. A dry run the
+// makes the change unchanged. Unchanged verdicts are remembered in a Memo
+// keyed by cluster, object, desired object and live version (memo.go), and
+// a plan settles the objects its memo knows from a metadata-only LIST
+// (plan_memo.go). A dry run the
 // server rejects (an immutable field, a value its validation refuses) turns
 // the change into ActionRefused with a *RefusedError, or, with Force and an
 // object the server would accept anew, into ActionReplace. A dry run the
