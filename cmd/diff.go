@@ -108,7 +108,7 @@ the server refuses).`,
 	fl.BoolVar(&f.ServerSideDryRun, "server-side-dry-run", false, "let the API server compute the predicted objects (defaulting and admission included)")
 	fl.StringArrayVar(&f.Ignore, "ignore", nil, "hide a field others own: spec.replicas, /spec/replicas or Deployment:spec.replicas; repeatable")
 	fl.StringVarP(&f.Output, "output", "o", "text", "output format: text (unified diff), json (change set) or markdown (pull-request comment)")
-	fl.StringVar(&f.FieldManager, "field-manager", "converge", "field manager for --server-side-dry-run requests")
+	fl.StringVar(&f.FieldManager, "field-manager", "converge", "field manager of the dry-run requests that verify changes (and of --server-side-dry-run)")
 	fl.IntVar(&f.Concurrency, "concurrency", 0, "objects read at once; 0 uses the default")
 	fl.BoolVar(&f.Force, "force", false, "show an object whose change the server refuses to make in place as deleted and re-created, as apply --force does it")
 	return cmd
