@@ -25,4 +25,10 @@ cp -r examples/flask "$dir/flask"
 sed -i 's/replicas: 1/replicas: 3/; s/flask:0.1.0/flask:0.2.0/' "$dir/flask/flask-deployment.yaml"
 step bin/converge diff -f "$dir/flask" || true
 step bin/converge apply -f "$dir/flask"
+echo; echo "# Helm-style output the server stores in other forms (2000m, 1024Mi, [], {}, defaults):"
+step bin/converge apply -f examples/helm-style
+echo; echo "# kubectl patches it again on every apply; converge finds nothing to write, and diff agrees:"
+step kubectl apply -f examples/helm-style
+step bin/converge apply -f examples/helm-style
+step bin/converge diff -f examples/helm-style
 echo; echo "demo done; stopping the control plane"
