@@ -53,7 +53,8 @@ type Change struct {
 	// annotation kubectl would give it and without null fields, as kubectl
 	// sends it; it is what a create sends.
 	Desired *unstructured.Unstructured
-	// Live is the object in the cluster, nil when it does not exist.
+	// Live is the object in the cluster, nil when it does not exist. For a
+	// change settled by the memo (CheckMemo) it may hold only the metadata.
 	Live *unstructured.Unstructured
 	// Patch and PatchType are what apply sends for ActionConfigure.
 	Patch     []byte

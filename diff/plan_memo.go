@@ -13,7 +13,7 @@ import (
 
 // planFromMemo settles, before any full object is read, the objects whose
 // verdict the memo holds: it lists only the metadata of the set's
-// resources (uid and resourceVersion are what a memo key needs), and marks
+// resources (what a memo key needs of the live object), and marks
 // an object unchanged when the memo knows its desired form against that
 // very live object. It fills in changes for those and returns the indexes
 // of the others, which are planned in full. Without a memo it settles
