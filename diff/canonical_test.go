@@ -5,21 +5,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"sigs.k8s.io/yaml"
 )
-
-func mustYAML(t *testing.T, s string) *unstructured.Unstructured {
-	t.Helper()
-	j, err := yaml.YAMLToJSON([]byte(s))
-	if err != nil {
-		t.Fatal(err)
-	}
-	u := &unstructured.Unstructured{}
-	if err := u.UnmarshalJSON(j); err != nil {
-		t.Fatal(err)
-	}
-	return u
-}
 
 // deploymentWith is a Deployment whose container (and pod spec) carry the
 // given extra YAML, indented for the container and the pod.
@@ -89,7 +75,7 @@ func TestSameStored(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			written, live := mustYAML(t, tt.written), mustYAML(t, tt.live)
+			written, live := fromYAML(t, tt.written), fromYAML(t, tt.live)
 			if diff := cmp.Diff(tt.wantSameStored, sameStored(Normalize(written, nil), Normalize(live, nil))); diff != "" {
 				t.Errorf("sameStored (-want +got):\n%s", diff)
 			}
@@ -105,7 +91,7 @@ func TestSameStored(t *testing.T) {
 }
 
 func TestCanonicalQuantities(t *testing.T) {
-	got := canonical(mustYAML(t, deploymentWith("        resources: {limits: {cpu: 2000m, memory: 1024Mi}, requests: {cpu: 1, memory: 0.5Gi}}\n", "")))
+	got := canonical(fromYAML(t, deploymentWith("        resources: {limits: {cpu: 2000m, memory: 1024Mi}, requests: {cpu: 1, memory: 0.5Gi}}\n", "")))
 	res, _, _ := unstructured.NestedFieldNoCopy(got.Object, "spec", "template", "spec", "containers")
 	want := map[string]any{
 		"limits":   map[string]any{"cpu": "2", "memory": "1Gi"},

@@ -103,7 +103,7 @@ func TestMemoryMemoConcurrent(t *testing.T) {
 func TestMemoKey(t *testing.T) {
 	mapping := &meta.RESTMapping{Resource: schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "statefulsets"}}
 	live := func(mutate func(u *unstructured.Unstructured)) *unstructured.Unstructured {
-		u := mustYAML(t, `apiVersion: apps/v1
+		u := fromYAML(t, `apiVersion: apps/v1
 kind: StatefulSet
 metadata:
   name: db
