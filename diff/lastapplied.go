@@ -19,19 +19,25 @@ const LastAppliedAnnotation = corev1.LastAppliedConfigAnnotation
 // obj is not changed.
 func modifiedConfiguration(obj *unstructured.Unstructured, annotate bool) ([]byte, error) {
 	c := obj.DeepCopy()
-	annots := c.GetAnnotations()
+	if annotate {
+		return setLastApplied(c)
+	}
+	_, plain, err := stripLastApplied(c)
+	return plain, err
+}
+
+// stripLastApplied removes, in place, the last-applied annotation of obj,
+// keeping an empty annotations map as kubectl keeps "annotations": {}, and
+// returns the annotations left and obj serialised.
+func stripLastApplied(obj *unstructured.Unstructured) (map[string]string, []byte, error) {
+	annots := obj.GetAnnotations()
 	if annots == nil {
 		annots = map[string]string{}
 	}
 	delete(annots, LastAppliedAnnotation)
-	c.SetAnnotations(annots) // an empty map is kept, as kubectl keeps "annotations": {}
-	plain, err := encode(c.Object)
-	if err != nil || !annotate {
-		return plain, err
-	}
-	annots[LastAppliedAnnotation] = string(plain)
-	c.SetAnnotations(annots)
-	return encode(c.Object)
+	obj.SetAnnotations(annots)
+	plain, err := encode(obj.Object)
+	return annots, plain, err
 }
 
 // encode matches unstructured.UnstructuredJSONScheme: sorted keys, no HTML
@@ -54,16 +60,9 @@ func withLastApplied(obj *unstructured.Unstructured) (*unstructured.Unstructured
 
 // setLastApplied gives obj, in place, the last-applied annotation kubectl
 // would give it, and returns kubectl's modified configuration: obj
-// serialised with that annotation. It is modifiedConfiguration(obj, true)
-// without copying obj.
+// serialised with that annotation.
 func setLastApplied(obj *unstructured.Unstructured) ([]byte, error) {
-	annots := obj.GetAnnotations()
-	if annots == nil {
-		annots = map[string]string{}
-	}
-	delete(annots, LastAppliedAnnotation)
-	obj.SetAnnotations(annots) // an empty map is kept, as kubectl keeps "annotations": {}
-	plain, err := encode(obj.Object)
+	annots, plain, err := stripLastApplied(obj)
 	if err != nil {
 		return nil, err
 	}
