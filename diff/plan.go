@@ -47,13 +47,17 @@ type Planner struct {
 func (p *Planner) Plan(ctx context.Context, set manifests.Set) (ChangeSet, error) {
 	objs := set.Sorted()
 	changes := make([]Change, len(objs))
+	modified := make([][]byte, len(objs))
 	errs := make([]error, len(objs))
-	rest := p.planFromMemo(ctx, objs, changes)
+	parallel.Do(p.concurrency(), len(objs), func(i int) {
+		changes[i], modified[i], errs[i] = p.prepare(objs[i])
+	})
+	rest := p.planFromMemo(ctx, changes, modified, errs)
 	p.index = p.prefetch(ctx, pick(objs, rest))
 	defer func() { p.index = nil }()
 	parallel.Do(p.concurrency(), len(rest), func(j int) {
 		i := rest[j]
-		changes[i], errs[i] = p.PlanObject(ctx, objs[i])
+		errs[i] = p.finish(ctx, &changes[i], modified[i])
 		if errs[i] == nil && changes[i].Action == ActionConfigure {
 			// Verified right away, so the server's dry runs overlap
 			// with the planning of the other objects.
@@ -71,39 +75,57 @@ func (p *Planner) Plan(ctx context.Context, set manifests.Set) (ChangeSet, error
 
 // PlanObject computes the change for one object.
 func (p *Planner) PlanObject(ctx context.Context, o manifests.Object) (Change, error) {
-	obj := o.DeepCopy()
-	c := Change{Origin: o.Origin}
-	fail := func(op string, err error) (Change, error) {
-		return c, &manifests.ObjectError{ID: c.ID, Origin: o.Origin, Op: op, Err: err}
+	c, modified, err := p.prepare(o)
+	if err != nil {
+		return c, err
 	}
-	c.ID = manifests.Object{Unstructured: obj}.ID()
+	return c, p.finish(ctx, &c, modified)
+}
+
+// prepare makes the change of o ready to plan, without reading the
+// cluster: its identity and resource, and Desired, namespaced, with the
+// last-applied annotation kubectl would give it and without null fields.
+// It returns kubectl's modified configuration too: Desired serialised, nulls
+// included.
+func (p *Planner) prepare(o manifests.Object) (Change, []byte, error) {
+	obj := o.DeepCopy()
+	c := Change{Origin: o.Origin, ID: manifests.Object{Unstructured: obj}.ID()}
 	mapping, ns, err := p.resolve(obj)
 	if err != nil {
-		return fail("resolve", err)
+		return c, nil, &manifests.ObjectError{ID: c.ID, Origin: o.Origin, Op: "resolve", Err: err}
 	}
 	obj.SetNamespace(ns)
 	c.ID.Namespace = ns
 	c.Mapping = mapping
-	live, err := p.get(ctx, mapping, obj)
-	if err != nil {
-		return fail("read live object", err)
-	}
 	modified, err := setLastApplied(obj)
 	if err != nil {
-		return fail("encode", err)
+		return c, nil, &manifests.ObjectError{ID: c.ID, Origin: o.Origin, Op: "encode", Err: err}
 	}
 	dropNullFields(obj.Object)
 	c.Desired = obj
+	return c, modified, nil
+}
+
+// finish reads the live object of a prepared change and decides its
+// action: create, or kubectl's three-way patch (see patch).
+func (p *Planner) finish(ctx context.Context, c *Change, modified []byte) error {
+	fail := func(op string, err error) error {
+		return &manifests.ObjectError{ID: c.ID, Origin: c.Origin, Op: op, Err: err}
+	}
+	live, err := p.get(ctx, c.Mapping, c.Desired)
+	if err != nil {
+		return fail("read live object", err)
+	}
 	if live == nil {
 		c.Action = ActionCreate
 		c.Predicted = c.Desired
-		return c, nil
+		return nil
 	}
 	c.Live = live
-	if err := p.patch(&c, modified); err != nil {
+	if err := p.patch(c, modified); err != nil {
 		return fail("compute patch", err)
 	}
-	return c, nil
+	return nil
 }
 
 // resolve finds the object's resource and the namespace it goes in ("" for

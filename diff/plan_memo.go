@@ -11,61 +11,54 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
-// planFromMemo settles, before any full object is read, the objects whose
-// verdict the memo holds: it lists only the metadata of the set's
-// resources (what a memo key needs of the live object), and marks
-// an object unchanged when the memo knows its desired form against that
-// very live object. It fills in changes for those and returns the indexes
-// of the others, which are planned in full. Without a memo it settles
+// planFromMemo settles, before any full object is read, the prepared
+// changes whose verdict the memo holds: it lists only the metadata of the
+// set's resources (what a memo key needs of the live object), and marks a
+// change unchanged when the memo knows its desired form against that very
+// live object. It returns the indexes of the other changes that prepared
+// without error, which are planned in full. Without a memo it settles
 // nothing.
-func (p *Planner) planFromMemo(ctx context.Context, objs []manifests.Object, changes []Change) []int {
-	all := make([]int, len(objs))
-	for i := range all {
-		all[i] = i
-	}
-	if p.Options.Memo == nil || p.Clients.Metadata == nil {
-		return all
-	}
-	if sized, ok := p.Options.Memo.(interface{ Len() int }); ok && sized.Len() == 0 {
-		return all // a first run: nothing to find
-	}
-	index := p.prefetchMetadata(ctx, objs)
-	settled := make([]bool, len(objs))
-	parallel.Do(p.concurrency(), len(objs), func(i int) {
-		settled[i] = p.fromMemo(objs[i], index, &changes[i])
-	})
+func (p *Planner) planFromMemo(ctx context.Context, changes []Change, modified [][]byte, errs []error) []int {
 	var rest []int
-	for i, ok := range settled {
-		if !ok {
+	for i, err := range errs {
+		if err == nil {
 			rest = append(rest, i)
 		}
 	}
-	return rest
+	if p.Options.Memo == nil || p.Clients.Metadata == nil {
+		return rest
+	}
+	if sized, ok := p.Options.Memo.(interface{ Len() int }); ok && sized.Len() == 0 {
+		return rest // a first run: nothing to find
+	}
+	index := p.prefetchMetadata(ctx, changes, rest)
+	settled := make([]bool, len(rest))
+	parallel.Do(p.concurrency(), len(rest), func(j int) {
+		i := rest[j]
+		settled[j] = p.fromMemo(&changes[i], modified[i], index)
+	})
+	var left []int
+	for j, i := range rest {
+		if !settled[j] {
+			left = append(left, i)
+		}
+	}
+	return left
 }
 
-// fromMemo fills in c as unchanged when the memo holds the verdict for o
-// against its listed live metadata. c.Live then holds only the metadata.
-func (p *Planner) fromMemo(o manifests.Object, index *liveIndex, c *Change) bool {
-	if o.GetName() == "" || isSecret(o.Unstructured) {
+// fromMemo marks the prepared change c unchanged when the memo holds the
+// verdict for its desired form against its listed live metadata. c.Live
+// then holds only the metadata.
+func (p *Planner) fromMemo(c *Change, modified []byte, index *liveIndex) bool {
+	if c.ID.Name == "" || isSecret(c.Desired) {
 		return false
 	}
-	mapping, ns, err := p.resolve(o.Unstructured)
-	if err != nil {
-		return false // PlanObject reports it
-	}
-	live, listed := index.lookup(mapping, ns, o.GetName())
+	live, listed := index.lookup(c.Mapping, c.ID.Namespace, c.ID.Name)
 	if !listed || live == nil {
 		return false
 	}
-	obj := o.DeepCopy()
-	obj.SetNamespace(ns)
-	modified, err := setLastApplied(obj)
-	if err != nil {
-		return false
-	}
-	dropNullFields(obj.Object)
-	id := manifests.Object{Unstructured: obj}.ID()
-	cand := Change{ID: id, Origin: o.Origin, Mapping: mapping, Desired: obj, Live: live}
+	cand := *c
+	cand.Live = live
 	if !p.Options.Memo.Unchanged(memoKey(p.Clients.Config.Host, cand, modified)) {
 		return false
 	}
@@ -75,8 +68,12 @@ func (p *Planner) fromMemo(o manifests.Object, index *liveIndex, c *Change) bool
 }
 
 // prefetchMetadata lists the metadata of every resource and namespace of
-// objs, as prefetch lists whole objects.
-func (p *Planner) prefetchMetadata(ctx context.Context, objs []manifests.Object) *liveIndex {
+// the prepared changes at indexes, as prefetch lists whole objects.
+func (p *Planner) prefetchMetadata(ctx context.Context, changes []Change, indexes []int) *liveIndex {
+	objs := make([]manifests.Object, len(indexes))
+	for j, i := range indexes {
+		objs[j] = manifests.Object{Unstructured: changes[i].Desired, Origin: changes[i].Origin}
+	}
 	return p.prefetchWith(ctx, objs, 1, p.listMetadata)
 }
 
