@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // deploymentWith is a Deployment whose container (and pod spec) carry the
@@ -24,7 +23,7 @@ spec:
 ` + container + pod
 }
 
-func TestSameStored(t *testing.T) {
+func TestStoredAlike(t *testing.T) {
 	tests := []struct {
 		name           string
 		written, live  string
@@ -67,6 +66,12 @@ func TestSameStored(t *testing.T) {
 			wantSameStored: true,
 		},
 		{
+			name:           "a Secret's stringData is its data",
+			written:        "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {password: hunter2}\ntype: Opaque\n",
+			live:           "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {password: aHVudGVyMg==}\ntype: Opaque\n",
+			wantSameStored: true,
+		},
+		{
 			name:           "custom resources are left to the server",
 			written:        "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 2000m, tags: []}\n",
 			live:           "apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: \"2\"}\n",
@@ -76,8 +81,11 @@ func TestSameStored(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			written, live := fromYAML(t, tt.written), fromYAML(t, tt.live)
-			if diff := cmp.Diff(tt.wantSameStored, sameStored(Normalize(written, nil), Normalize(live, nil))); diff != "" {
-				t.Errorf("sameStored (-want +got):\n%s", diff)
+			if diff := cmp.Diff(tt.wantSameStored, noEffect(live, written)); diff != "" {
+				t.Errorf("noEffect (-want +got):\n%s", diff)
+			}
+			if isSecret(written) {
+				return // the fast path on unfolded objects is not for Secrets
 			}
 			same, typed := storedAlikeTyped(written.GroupVersionKind(), live.Object, written.Object)
 			if typed && same != tt.wantSameStored {
@@ -90,14 +98,10 @@ func TestSameStored(t *testing.T) {
 	}
 }
 
-func TestCanonicalQuantities(t *testing.T) {
-	got := canonical(fromYAML(t, deploymentWith("        resources: {limits: {cpu: 2000m, memory: 1024Mi}, requests: {cpu: 1, memory: 0.5Gi}}\n", "")))
-	res, _, _ := unstructured.NestedFieldNoCopy(got.Object, "spec", "template", "spec", "containers")
-	want := map[string]any{
-		"limits":   map[string]any{"cpu": "2", "memory": "1Gi"},
-		"requests": map[string]any{"cpu": "1", "memory": "512Mi"},
-	}
-	if diff := cmp.Diff(want, res.([]any)[0].(map[string]any)["resources"]); diff != "" {
-		t.Errorf("canonical resources (-want +got):\n%s", diff)
+func TestQuantitiesCompareByValue(t *testing.T) {
+	written := fromYAML(t, deploymentWith("        resources: {limits: {cpu: 2000m, memory: 1024Mi}, requests: {cpu: 1, memory: 0.5Gi}}\n", ""))
+	stored := fromYAML(t, deploymentWith("        resources: {limits: {cpu: \"2\", memory: 1Gi}, requests: {cpu: \"1\", memory: 512Mi}}\n", ""))
+	if !noEffect(stored, written) {
+		t.Errorf("2000m, 1024Mi, 1 and 0.5Gi differ from the stored 2, 1Gi, 1 and 512Mi; want them equal")
 	}
 }

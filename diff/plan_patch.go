@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"reflect"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
@@ -39,7 +40,12 @@ func (p *Planner) patch(c *Change, modified []byte) error {
 	if err != nil {
 		return fmt.Errorf("predict result: %w", err)
 	}
-	same, typed := storedAlikeTyped(gvk, c.Live.Object, predicted.Object)
+	// The fast path, on the objects as they are; a Secret needs its
+	// stringData folded first, which noEffect does.
+	same, typed := false, false
+	if !isSecret(c.Live) {
+		same, typed = storedAlikeTyped(gvk, c.Live.Object, predicted.Object)
+	}
 	if !typed {
 		same = noEffect(c.Live, predicted)
 	}
@@ -61,10 +67,16 @@ func (p *Planner) settleRemembered(c *Change, how Check) {
 
 // noEffect reports whether the server stores the predicted object as it
 // stores the live one, once the server's own fields are set aside: same
-// last-applied annotation, and the same canonical form (see canonical).
+// last-applied annotation, and, normalised, the same typed form (see
+// storedAlikeTyped), or for a kind the client does not know the same
+// fields.
 func noEffect(live, predicted *unstructured.Unstructured) bool {
 	if live.GetAnnotations()[LastAppliedAnnotation] != predicted.GetAnnotations()[LastAppliedAnnotation] {
 		return false
 	}
-	return sameStored(Normalize(live, nil), Normalize(predicted, nil))
+	a, b := Normalize(live, nil), Normalize(predicted, nil)
+	if same, typed := storedAlikeTyped(a.GroupVersionKind(), a.Object, b.Object); typed {
+		return same
+	}
+	return reflect.DeepEqual(a.Object, b.Object)
 }
