@@ -18,23 +18,45 @@ const conflictRetries = 5
 type Executor struct {
 	Planner *diff.Planner
 	Options Options
+	// set keeps the ApplySet parent in step; nil without one.
+	set *setWriter
 }
 
-// Execute applies every change of cs, wave by wave. A failed object does not
-// stop the others; the returned Result says what happened to each, and the
-// error joins the failures.
+// Execute applies every change of cs, wave by wave, then prunes. A failed
+// object does not stop the others in its wave; the returned Result says
+// what happened to each, and the error joins the failures. Nothing is
+// pruned after a failure, so the parent keeps every member reachable for
+// the next run.
 func (x *Executor) Execute(ctx context.Context, cs diff.ChangeSet) (Result, error) {
 	var res Result
-	for _, wave := range waves(cs) {
+	var prunes []diff.Change
+	applies := diff.ChangeSet{}
+	for _, c := range cs.Changes {
+		if c.Action == diff.ActionPrune {
+			prunes = append(prunes, c)
+		} else {
+			applies.Changes = append(applies.Changes, c)
+		}
+	}
+	for _, wave := range waves(applies) {
+		if err := x.set.beforeWave(ctx, wave); err != nil {
+			return res, err
+		}
 		entries := x.executeWave(ctx, wave)
 		if x.Options.Progress != nil {
 			x.Options.Progress(entries)
 		}
 		res.Entries = append(res.Entries, entries...)
 	}
+	if len(res.Failed()) == 0 {
+		res.Entries = append(res.Entries, x.prune(ctx, prunes)...)
+	}
 	var errs []error
 	for _, e := range res.Failed() {
 		errs = append(errs, e.Err)
+	}
+	if len(errs) == 0 {
+		return res, x.set.afterPrune(ctx)
 	}
 	return res, errors.Join(errs...)
 }
@@ -57,11 +79,7 @@ func waves(cs diff.ChangeSet) [][]diff.Change {
 
 func (x *Executor) executeWave(ctx context.Context, wave []diff.Change) []Entry {
 	entries := make([]Entry, len(wave))
-	n := x.Options.Concurrency
-	if n <= 0 {
-		n = diff.DefaultConcurrency
-	}
-	parallel.Do(n, len(wave), func(i int) {
+	parallel.Do(x.concurrency(), len(wave), func(i int) {
 		entries[i] = x.executeOne(ctx, wave[i])
 	})
 	return entries

@@ -3,8 +3,10 @@ package apply
 import (
 	"time"
 
+	"github.com/convergehq/converge/applyset"
 	"github.com/convergehq/converge/diff"
 	"github.com/convergehq/converge/manifests"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // DryRun says whether changes are persisted, following kubectl's
@@ -40,6 +42,27 @@ type Options struct {
 	// Planned, when set, is called with the plan before anything is
 	// written, such as to warn of changes the server could not verify.
 	Planned func(diff.ChangeSet)
+	// ApplySet, when set, makes every object a member of that set (the
+	// part-of label, kept out of the last-applied annotation) and prunes
+	// the members the manifests no longer hold.
+	ApplySet *applyset.Parent
+	// PruneAllowEmpty lets an empty set prune every member.
+	PruneAllowEmpty bool
+	// ShowPruned reads the members to prune whole, for a preview;
+	// otherwise only their metadata is listed.
+	ShowPruned bool
+	// PruneAllow names the kinds, by resource (namespaces,
+	// customresourcedefinitions), that prune may delete although their
+	// deletion takes everything inside them.
+	PruneAllow []string
+	// Cascade is how a pruned object's dependents go: background (the
+	// default), foreground or orphan.
+	Cascade metav1.DeletionPropagation
+	// Selector, a label selector, limits prune to the members it matches,
+	// as the set was limited to the objects it matches.
+	Selector string
+	// Version is converge's version, for the ApplySet tooling annotation.
+	Version string
 	// Progress, when set, is called after each wave with its entries, in
 	// apply order, so a long apply shows its progress.
 	Progress func([]Entry)
@@ -79,4 +102,12 @@ func (r Result) Failed() []Entry {
 		}
 	}
 	return out
+}
+
+// concurrency returns Options.Concurrency, defaulted.
+func (x *Executor) concurrency() int {
+	if x.Options.Concurrency <= 0 {
+		return diff.DefaultConcurrency
+	}
+	return x.Options.Concurrency
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/convergehq/converge/applyset"
 	"github.com/convergehq/converge/diff"
 	"github.com/convergehq/converge/internal/kube"
 	"github.com/convergehq/converge/manifests"
@@ -24,26 +25,65 @@ func (e *PlanError) Error() string {
 func (e *PlanError) Unwrap() error { return e.Err }
 
 // Run plans set against the cluster and executes the plan. If any object
-// cannot be planned, or the server refuses any change (found by its dry
-// run), nothing is applied and the error is a *PlanError.
+// cannot be planned, the server refuses any change (found by its dry run),
+// or a prune is not allowed, nothing is applied and the error is a
+// *PlanError.
 func Run(ctx context.Context, clients *kube.Clients, set manifests.Set, opts Options) (Result, error) {
-	planner := &diff.Planner{Clients: clients, Options: diff.Options{
-		Concurrency: opts.Concurrency, FieldManager: opts.manager(), Force: opts.Force, Memo: opts.Memo,
-	}}
-	cs, err := planner.Plan(ctx, set)
+	if opts.ApplySet != nil && set.Len() == 0 && !opts.PruneAllowEmpty {
+		return Result{}, &PlanError{Err: fmt.Errorf("the manifests hold no objects, so prune would delete every member of applyset %s: check -f/-k and -l, or pass --prune-allow-empty to delete them all", opts.ApplySet)}
+	}
+	x, cs, err := Plan(ctx, clients, set, opts)
 	if err != nil {
 		return Result{}, &PlanError{Err: err}
 	}
-	if refused := cs.Refused(); len(refused) > 0 {
-		errs := make([]error, len(refused))
-		for i, c := range refused {
-			errs[i] = c.Refusal
-		}
-		return Result{}, &PlanError{Err: errors.Join(errs...)}
+	if err := refusals(cs); err != nil {
+		return Result{}, &PlanError{Err: err}
+	}
+	if err := x.guardPrune(ctx, cs); err != nil {
+		return Result{}, &PlanError{Err: err}
 	}
 	if opts.Planned != nil {
 		opts.Planned(cs)
 	}
-	x := &Executor{Planner: planner, Options: opts}
 	return x.Execute(ctx, cs)
+}
+
+// Plan computes what Run would do, and writes nothing: the changes of set
+// and, with an ApplySet, the members to prune. diff shows this plan; Run
+// executes it with the returned Executor.
+func Plan(ctx context.Context, clients *kube.Clients, set manifests.Set, opts Options) (*Executor, diff.ChangeSet, error) {
+	planner := &diff.Planner{Clients: clients, Options: diff.Options{
+		Concurrency: opts.Concurrency, FieldManager: opts.manager(), Force: opts.Force, Memo: opts.Memo,
+	}}
+	x := &Executor{Planner: planner, Options: opts}
+	var before applyset.State
+	if p := opts.ApplySet; p != nil {
+		var err error
+		if before, err = applyset.Fetch(ctx, clients, *p); err != nil {
+			return x, diff.ChangeSet{}, err
+		}
+		planner.Options.Labels = map[string]string{applyset.LabelPartOf: p.ID()}
+		x.set = &setWriter{clients: clients, parent: *p, version: opts.Version, dryRun: opts.DryRun, keepBefore: opts.Selector != ""}
+	}
+	cs, err := planner.Plan(ctx, set)
+	if err != nil || x.set == nil {
+		return x, cs, err
+	}
+	x.set.start(before, stateOf(cs))
+	members, err := applyset.Members(ctx, clients, x.set.parent, before.Union(x.set.updated),
+		applyset.MemberOptions{Selector: opts.Selector, Concurrency: x.concurrency(), Full: opts.ShowPruned})
+	if err != nil {
+		return x, cs, err
+	}
+	cs.Changes = append(cs.Changes, diff.PlanPrune(cs, members)...)
+	return x, cs, nil
+}
+
+// refusals joins the reasons of the changes the server refuses.
+func refusals(cs diff.ChangeSet) error {
+	var errs []error
+	for _, c := range cs.Refused() {
+		errs = append(errs, c.Refusal)
+	}
+	return errors.Join(errs...)
 }

@@ -19,6 +19,7 @@ import (
 type applyFlags struct {
 	manifestFlags
 	schemaFlags
+	pruneFlags
 	Validate     string
 	DryRun       string
 	FieldManager string
@@ -31,6 +32,7 @@ type applyFlags struct {
 type applyOptions struct {
 	Load  manifests.Options
 	Apply apply.Options
+	Prune pruneOptions
 	// Validation is what --validate and the schema flags ask for.
 	Validation validation
 }
@@ -56,6 +58,11 @@ func (f applyFlags) toOptions() (applyOptions, error) {
 	if f.Concurrency < 0 {
 		return applyOptions{}, fmt.Errorf("invalid --concurrency %d: use a positive number, or 0 for the default", f.Concurrency)
 	}
+	prune, err := f.pruneFlags.toOptions()
+	if err != nil {
+		return applyOptions{}, err
+	}
+	load.AllowEmpty = prune.ApplySet != ""
 	if f.Timeout < 0 {
 		return applyOptions{}, fmt.Errorf("invalid --timeout %s: use a positive duration such as 90s, or 0 for the default", f.Timeout)
 	}
@@ -64,6 +71,7 @@ func (f applyFlags) toOptions() (applyOptions, error) {
 		Apply: apply.Options{Concurrency: f.Concurrency, DryRun: dry, FieldManager: f.FieldManager,
 			Force: f.Force, Timeout: f.Timeout},
 		Validation: v,
+		Prune:      prune,
 	}, nil
 }
 
@@ -89,6 +97,7 @@ func newApplyCommand(config *genericclioptions.ConfigFlags, streams genericioopt
 		Example: `  converge apply -f examples/flask
   converge apply -f manifests/ -R
   converge apply -k examples/kustomize/overlays/prod
+  converge apply -f app/ -n shop --prune --applyset shop
   cat app.yaml | converge apply -f -`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -103,6 +112,7 @@ func newApplyCommand(config *genericclioptions.ConfigFlags, streams genericioopt
 	fl := cmd.Flags()
 	f.manifestFlags.add(fl, "apply")
 	f.schemaFlags.add(cmd, "cluster")
+	f.pruneFlags.add(fl, true)
 	fl.StringVar(&f.Validate, "validate", "true", `"true"/"strict": validate every object first and apply nothing if any is invalid; "warn": print problems and apply; "false": skip`)
 	fl.StringVar(&f.DryRun, "dry-run", "none", `"none", "client" (print what would be sent) or "server" (send with dryRun=All, persist nothing)`)
 	fl.StringVar(&f.FieldManager, "field-manager", apply.DefaultFieldManager, "name recorded in managedFields for the changes")
@@ -117,6 +127,7 @@ func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o appl
 	if err != nil {
 		return fmt.Errorf("nothing was applied: %w", err)
 	}
+	set = set.Select(o.Prune.Selector)
 	printWarnings(streams.ErrOut, set)
 	if err := validateSet(ctx, config, o.Validation, set, streams, "nothing was applied"); err != nil {
 		return err
@@ -125,6 +136,9 @@ func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o appl
 	clients, err := kube.New(config)
 	if err != nil {
 		return err
+	}
+	if err := o.Prune.resolve(clients, &o.Apply); err != nil {
+		return fmt.Errorf("nothing was applied: %w", err)
 	}
 	if memo := openMemo(clients, streams.ErrOut); memo != nil {
 		o.Apply.Memo = memo

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/convergehq/converge/apply"
 	"github.com/convergehq/converge/diff"
 	"github.com/convergehq/converge/internal/kube"
 	"github.com/convergehq/converge/manifests"
@@ -24,6 +25,7 @@ const (
 type diffFlags struct {
 	manifestFlags
 	schemaFlags
+	pruneFlags
 	Validate         string
 	ServerSideDryRun bool
 	Ignore           []string
@@ -40,7 +42,8 @@ type diffOptions struct {
 	ServerSide bool
 	Ignore     []diff.IgnoreRule
 	Output     string
-	Plan       diff.Options
+	Plan       apply.Options
+	Prune      pruneOptions
 }
 
 // toOptions validates flags. It is pure.
@@ -53,8 +56,13 @@ func (f diffFlags) toOptions() (diffOptions, error) {
 	if err != nil {
 		return diffOptions{}, err
 	}
-	o := diffOptions{Load: load, Validation: v, ServerSide: f.ServerSideDryRun, Output: f.Output,
-		Plan: diff.Options{Concurrency: f.Concurrency, FieldManager: f.FieldManager, Force: f.Force}}
+	prune, err := f.pruneFlags.toOptions()
+	if err != nil {
+		return diffOptions{}, err
+	}
+	load.AllowEmpty = prune.ApplySet != ""
+	o := diffOptions{Load: load, Validation: v, ServerSide: f.ServerSideDryRun, Output: f.Output, Prune: prune,
+		Plan: apply.Options{Concurrency: f.Concurrency, FieldManager: f.FieldManager, Force: f.Force, ShowPruned: true}}
 	for _, s := range f.Ignore {
 		r, err := diff.ParseIgnore(s)
 		if err != nil {
@@ -104,6 +112,7 @@ the server refuses).`,
 	fl := cmd.Flags()
 	f.manifestFlags.add(fl, "diff")
 	f.schemaFlags.add(cmd, "cluster")
+	f.pruneFlags.add(fl, false)
 	fl.StringVar(&f.Validate, "validate", "true", `"true": validate first and stop on any problem; "warn"; "false": skip`)
 	fl.BoolVar(&f.ServerSideDryRun, "server-side-dry-run", false, "let the API server compute the predicted objects (defaulting and admission included)")
 	fl.StringArrayVar(&f.Ignore, "ignore", nil, "hide a field others own: spec.replicas, /spec/replicas or Deployment:spec.replicas; repeatable")
@@ -120,6 +129,7 @@ func runDiff(ctx context.Context, config *genericclioptions.ConfigFlags, o diffO
 	if err != nil {
 		return fail(err)
 	}
+	set = set.Select(o.Prune.Selector)
 	printWarnings(streams.ErrOut, set)
 	if err := validateSet(ctx, config, o.Validation, set, streams, "cannot diff"); err != nil {
 		return fail(err)
@@ -128,17 +138,19 @@ func runDiff(ctx context.Context, config *genericclioptions.ConfigFlags, o diffO
 	if err != nil {
 		return fail(err)
 	}
+	if err := o.Prune.resolve(clients, &o.Plan); err != nil {
+		return fail(err)
+	}
 	if memo := openMemo(clients, streams.ErrOut); memo != nil {
 		o.Plan.Memo = memo
 		defer saveMemo(memo, streams.ErrOut)
 	}
-	planner := &diff.Planner{Clients: clients, Options: o.Plan}
-	cs, err := planner.Plan(ctx, set)
+	x, cs, err := apply.Plan(ctx, clients, set, o.Plan)
 	if err != nil {
 		return fail(err)
 	}
 	if o.ServerSide {
-		if err := planner.PredictOnServer(ctx, cs); err != nil {
+		if err := x.Planner.PredictOnServer(ctx, cs); err != nil {
 			return fail(err)
 		}
 	}

@@ -4,9 +4,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/convergehq/converge/apply"
 	"github.com/convergehq/converge/diff"
 	"github.com/convergehq/converge/schemas"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestParseValidate(t *testing.T) {
@@ -116,7 +118,7 @@ func TestCommandFlagsToOptions(t *testing.T) {
 		})
 	}
 	o, err := diffFlags{manifestFlags: f, Output: "text", Force: true, FieldManager: "ci", Concurrency: 4}.toOptions()
-	if err != nil || cmp.Diff(diff.Options{Concurrency: 4, FieldManager: "ci", Force: true}, o.Plan) != "" {
+	if err != nil || cmp.Diff(apply.Options{Concurrency: 4, FieldManager: "ci", Force: true, ShowPruned: true}, o.Plan, cmpopts.IgnoreFields(apply.Options{}, "Planned", "Progress")) != "" {
 		t.Fatalf("diff plan options: %+v, %v", o.Plan, err)
 	}
 	o, err = diffFlags{manifestFlags: f, Output: "text", Ignore: []string{"/spec/replicas"}, Validate: "false"}.toOptions()

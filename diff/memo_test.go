@@ -2,6 +2,7 @@ package diff
 
 import (
 	"fmt"
+	"github.com/convergehq/converge/internal/kube"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,7 +144,7 @@ status: {replicas: 1}
 			if err := runtime.DefaultUnstructuredConverter.FromUnstructured(full.Object, item); err != nil {
 				t.Fatal(err)
 			}
-			return metadataOnly(full.GroupVersionKind(), item)
+			return kube.MetadataObject(full.GroupVersionKind(), item)
 		}(), modified: "desired", wantSame: true},
 		{name: "another desired object", live: live(nil), modified: "other", wantSame: false},
 		{name: "a new generation", live: live(func(u *unstructured.Unstructured) { u.SetGeneration(3) }), modified: "desired", wantSame: false},

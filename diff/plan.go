@@ -29,6 +29,10 @@ type Options struct {
 	Force bool
 	// Memo remembers server verdicts across plans; nil remembers none.
 	Memo Memo
+	// Labels are set on every object, outside the last-applied
+	// annotation, such as an ApplySet's part-of label: kubectl apply and
+	// diff of the same manifests then neither show nor remove them.
+	Labels map[string]string
 }
 
 // Planner computes changes against one cluster.
@@ -98,12 +102,32 @@ func (p *Planner) prepare(o manifests.Object) (Change, []byte, error) {
 	c.ID.Namespace = ns
 	c.Mapping = mapping
 	modified, err := setLastApplied(obj)
+	if err == nil && len(p.Options.Labels) > 0 {
+		modified, err = p.stampLabels(obj)
+	}
 	if err != nil {
 		return c, nil, &manifests.ObjectError{ID: c.ID, Origin: o.Origin, Op: "encode", Err: err}
 	}
 	dropNullFields(obj.Object)
 	c.Desired = obj
 	return c, modified, nil
+}
+
+// stampLabels sets Options.Labels on obj, after its last-applied annotation
+// is made, and returns the modified configuration with them.
+func (p *Planner) stampLabels(obj *unstructured.Unstructured) ([]byte, error) {
+	labels := obj.GetLabels()
+	if labels == nil {
+		labels = map[string]string{}
+	}
+	for k, v := range p.Options.Labels {
+		if old, ok := labels[k]; ok && old != v {
+			return nil, fmt.Errorf("the manifest sets label %s=%q, and converge sets it to %q: remove the label from the manifest", k, old, v)
+		}
+		labels[k] = v
+	}
+	obj.SetLabels(labels)
+	return encode(obj.Object)
 }
 
 // finish reads the live object of a prepared change and decides its

@@ -3,12 +3,12 @@ package diff
 import (
 	"context"
 
+	"github.com/convergehq/converge/internal/kube"
 	"github.com/convergehq/converge/internal/parallel"
 	"github.com/convergehq/converge/manifests"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // planFromMemo settles, before any full object is read, the prepared
@@ -94,27 +94,9 @@ func (p *Planner) listMetadata(ctx context.Context, m *meta.RESTMapping, ns stri
 	}
 	byName := make(map[string]*unstructured.Unstructured, len(list.Items))
 	for i := range list.Items {
-		byName[list.Items[i].Name] = metadataOnly(m.GroupVersionKind, &list.Items[i])
+		byName[list.Items[i].Name] = kube.MetadataObject(m.GroupVersionKind, &list.Items[i])
 	}
 	return byName
-}
-
-// metadataOnly turns an item of a metadata LIST into an object that holds
-// apiVersion, kind and the metadata a memo key needs (see liveVersion).
-func metadataOnly(gvk schema.GroupVersionKind, item *metav1.PartialObjectMetadata) *unstructured.Unstructured {
-	u := &unstructured.Unstructured{Object: map[string]any{}}
-	u.SetGroupVersionKind(gvk)
-	u.SetName(item.Name)
-	u.SetNamespace(item.Namespace)
-	u.SetUID(item.UID)
-	u.SetResourceVersion(item.ResourceVersion)
-	u.SetGeneration(item.Generation)
-	u.SetLabels(item.Labels)
-	u.SetAnnotations(item.Annotations)
-	u.SetFinalizers(item.Finalizers)
-	u.SetOwnerReferences(item.OwnerReferences)
-	u.SetDeletionTimestamp(item.DeletionTimestamp)
-	return u
 }
 
 // pick returns the objects at the indexes.

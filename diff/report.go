@@ -44,12 +44,13 @@ type Report struct {
 	Entries                   []Entry
 	Create, Update, Unchanged int
 	// Replace counts objects deleted and created again (--force); Refused
-	// counts changes the server refuses.
-	Replace, Refused int
+	// counts changes the server refuses; Prune counts ApplySet members
+	// the manifests no longer hold.
+	Replace, Refused, Prune int
 }
 
 // HasChanges reports whether applying would change anything.
-func (r Report) HasChanges() bool { return r.Create+r.Update+r.Replace > 0 }
+func (r Report) HasChanges() bool { return r.Create+r.Update+r.Replace+r.Prune > 0 }
 
 // Summary is the one-line count, as in "3 to create, 2 to update, 0
 // unchanged", with ", 1 to replace" and ", 1 refused" when there are any.
@@ -57,6 +58,9 @@ func (r Report) Summary() string {
 	s := fmt.Sprintf("%d to create, %d to update", r.Create, r.Update)
 	if r.Replace > 0 {
 		s += fmt.Sprintf(", %d to replace", r.Replace)
+	}
+	if r.Prune > 0 {
+		s += fmt.Sprintf(", %d to prune", r.Prune)
 	}
 	s += fmt.Sprintf(", %d unchanged", r.Unchanged)
 	if r.Refused > 0 {
@@ -76,6 +80,9 @@ func NewReport(cs ChangeSet, ignore []IgnoreRule) Report {
 			continue
 		}
 		before, after := m.Mask(Normalize(c.Live, ignore), Normalize(c.Predicted, ignore))
+		if c.Action == ActionPrune {
+			before = keysOnly(before)
+		}
 		e := Entry{ID: c.ID, Origin: c.Origin, Action: c.Action, Before: before, After: after}
 		switch {
 		case c.Action == ActionReplace:
@@ -104,6 +111,8 @@ func (r *Report) count(a Action) {
 		r.Replace++
 	case ActionRefused:
 		r.Refused++
+	case ActionPrune:
+		r.Prune++
 	default:
 		r.Update++
 	}
@@ -127,5 +136,9 @@ func (e Entry) Unified() string {
 	if e.Before == nil {
 		from = "/dev/null"
 	}
-	return unifiedDiff(from, "predicted/"+e.Header(), toYAML(e.Before), toYAML(e.After))
+	to := "predicted/" + e.Header()
+	if e.After == nil {
+		to = "/dev/null"
+	}
+	return unifiedDiff(from, to, toYAML(e.Before), toYAML(e.After))
 }

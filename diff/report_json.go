@@ -25,7 +25,7 @@ func (r Report) WriteJSON(w io.Writer) error {
 		Summary map[string]int `json:"summary"`
 		Changes []jsonEntry    `json:"changes"`
 	}{
-		Summary: map[string]int{"create": r.Create, "update": r.Update, "unchanged": r.Unchanged, "replace": r.Replace, "refused": r.Refused},
+		Summary: map[string]int{"create": r.Create, "update": r.Update, "unchanged": r.Unchanged, "replace": r.Replace, "refused": r.Refused, "prune": r.Prune},
 		Changes: []jsonEntry{},
 	}
 	for _, e := range r.Entries {

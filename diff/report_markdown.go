@@ -21,7 +21,11 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	if len(r.Entries) > 0 {
 		b.WriteString("| action | object | source |\n|---|---|---|\n")
 		for _, e := range r.Entries {
-			row := fmt.Sprintf("| %s | `%s` | `%s` |\n", verb(e.Action), e.Header(), e.Origin)
+			source := "`" + e.Origin.String() + "`"
+			if e.Action == ActionPrune {
+				source = "no longer in the manifests"
+			}
+			row := fmt.Sprintf("| %s | `%s` | %s |\n", verb(e.Action), e.Header(), source)
 			if b.Len()+len(row) > MarkdownLimit/2 {
 				break
 			}

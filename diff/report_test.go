@@ -363,7 +363,7 @@ func TestWriteJSON(t *testing.T) {
 	}
 	var want any
 	if err := json.Unmarshal([]byte(`{
-  "summary": {"create": 1, "update": 2, "unchanged": 3, "replace": 0, "refused": 0},
+  "summary": {"create": 1, "update": 2, "unchanged": 3, "replace": 0, "refused": 0, "prune": 0},
   "changes": [
     {
       "group": "", "kind": "ConfigMap", "namespace": "shop", "name": "settings",
@@ -407,7 +407,7 @@ func TestWriteJSONNoChanges(t *testing.T) {
 	if err := r.WriteJSON(&buf); err != nil {
 		t.Fatal(err)
 	}
-	want := "{\n  \"summary\": {\n    \"create\": 0,\n    \"refused\": 0,\n    \"replace\": 0,\n    \"unchanged\": 0,\n    \"update\": 0\n  },\n  \"changes\": []\n}\n"
+	want := "{\n  \"summary\": {\n    \"create\": 0,\n    \"prune\": 0,\n    \"refused\": 0,\n    \"replace\": 0,\n    \"unchanged\": 0,\n    \"update\": 0\n  },\n  \"changes\": []\n}\n"
 	if diff := cmp.Diff(want, buf.String()); diff != "" {
 		t.Errorf("WriteJSON (-want +got):\n%s", diff)
 	}

@@ -20,6 +20,9 @@ func (r Report) WriteText(w io.Writer, color bool) error {
 	var sb strings.Builder
 	for _, e := range r.Entries {
 		header := fmt.Sprintf("%s (%s) from %s", e.Header(), verb(e.Action), e.Origin)
+		if e.Action == ActionPrune {
+			header = fmt.Sprintf("%s (prune): no longer in the manifests", e.Header())
+		}
 		sb.WriteString(paint(color, colorBold, header))
 		sb.WriteByte('\n')
 		if e.Reason != "" {

@@ -107,3 +107,22 @@ func secretData(u *unstructured.Unstructured) map[string]string {
 	}
 	return out
 }
+
+// keysOnly leaves, of a masked Secret that is to be deleted, only the names
+// of its keys; other objects are returned as they are.
+func keysOnly(u *unstructured.Unstructured) *unstructured.Unstructured {
+	if u == nil || !isSecret(u) {
+		return u
+	}
+	for _, field := range []string{"data", "stringData"} {
+		m, found, _ := unstructured.NestedMap(u.Object, field)
+		if !found {
+			continue
+		}
+		for k := range m {
+			m[k] = "<secret>"
+		}
+		_ = unstructured.SetNestedMap(u.Object, m, field)
+	}
+	return u
+}

@@ -18,7 +18,8 @@ import (
 
 // controlPlane runs kube-apiserver and kube-controller-manager in this
 // process, each as its own cobra command with the flags a real deployment
-// would pass.
+// would pass, and kube-scheduler and the simulated nodes (scheduler.go,
+// nodes.go).
 type controlPlane struct {
 	pki        pki
 	dataDir    string
@@ -28,6 +29,9 @@ type controlPlane struct {
 	kubeconfig string
 	apiDone    chan error
 	kcmDone    chan error
+	schedDone  chan error
+	// stopNodes ends kube-scheduler and kwok.
+	stopNodes context.CancelFunc
 }
 
 func init() {

@@ -1,13 +1,17 @@
 // Command localcluster runs a real Kubernetes control plane on 127.0.0.1 in
-// one process: embedded etcd, kube-apiserver and kube-controller-manager,
-// built from the k8s.io/kubernetes Go modules. converge's integration tests,
-// its demo and its benchmarks all run against it.
+// one process: embedded etcd, kube-apiserver, kube-controller-manager and
+// kube-scheduler, built from the k8s.io/kubernetes Go modules, plus two
+// simulated nodes (kwok-node-0 and kwok-node-1) run by kwok's controller, on
+// which pods become Running and Ready without any container runtime.
+// converge's integration tests, its demo and its benchmarks all run against
+// it.
 //
 // Usage:
 //
 //	localcluster --data-dir DIR --kubeconfig-out FILE [--port 0]
 //
-// It prints a line containing "ready" once /readyz answers, then runs until
+// It prints a line containing "ready" once /readyz answers and the nodes
+// take pods, then runs until
 // SIGTERM or SIGINT, and stops within a few seconds. Reusing DIR keeps the
 // cluster's objects and credentials.
 package main
@@ -93,16 +97,7 @@ func run(o options) error {
 	if err != nil {
 		return err
 	}
-	cp := &controlPlane{
-		pki:        p,
-		dataDir:    o.dataDir,
-		port:       ports[0],
-		etcdURL:    fmt.Sprintf("http://127.0.0.1:%d", ports[1]),
-		verbosity:  o.verbosity,
-		apiDone:    make(chan error, 1),
-		kcmDone:    make(chan error, 1),
-		kubeconfig: filepath.Join(o.dataDir, "controller-manager.kubeconfig"),
-	}
+	cp := newControlPlane(o, p, ports)
 	host := fmt.Sprintf("https://127.0.0.1:%d", cp.port)
 	if err := writeKubeconfig(cp.kubeconfig, host, p); err != nil {
 		return err
@@ -118,9 +113,41 @@ func run(o options) error {
 	if err := writeKubeconfig(o.kubeconfigOut, host, p); err != nil {
 		return err
 	}
-	cp.startControllerManager()
+	if err := cp.startControllers(); err != nil {
+		etcd.Close()
+		return err
+	}
 	fmt.Printf("localcluster ready: server=%s kubeconfig=%s\n", host, o.kubeconfigOut)
 	return serveUntilStopped(sigs, cp, etcd.Close)
+}
+
+func newControlPlane(o options, p pki, ports []int) *controlPlane {
+	return &controlPlane{
+		pki:        p,
+		dataDir:    o.dataDir,
+		port:       ports[0],
+		etcdURL:    fmt.Sprintf("http://127.0.0.1:%d", ports[1]),
+		verbosity:  o.verbosity,
+		apiDone:    make(chan error, 1),
+		kcmDone:    make(chan error, 1),
+		schedDone:  make(chan error, 1),
+		stopNodes:  func() {},
+		kubeconfig: filepath.Join(o.dataDir, "controller-manager.kubeconfig"),
+	}
+}
+
+// startControllers starts kube-controller-manager, kube-scheduler and the
+// simulated nodes once kube-apiserver is ready, and waits until the nodes
+// take pods.
+func (cp *controlPlane) startControllers() error {
+	cp.startControllerManager()
+	ctx, cancel := context.WithCancel(context.Background())
+	cp.stopNodes = cancel
+	if err := cp.startNodes(ctx); err != nil {
+		cancel()
+		return err
+	}
+	return nil
 }
 
 // serveUntilStopped waits for a signal, or for a component to fail, and
@@ -135,15 +162,20 @@ func serveUntilStopped(sigs <-chan os.Signal, cp *controlPlane, closeEtcd func()
 	case err := <-cp.kcmDone:
 		closeEtcd()
 		return fmt.Errorf("kube-controller-manager exited: %w", err)
+	case err := <-cp.schedDone:
+		closeEtcd()
+		return fmt.Errorf("kube-scheduler exited: %w", err)
 	}
 	stop(cp, closeEtcd)
 	return nil
 }
 
-// stop ends the components within a bounded time. kube-apiserver shuts down
-// on the signal it received itself; kube-controller-manager does not watch
-// signals, so the process ends it by exiting once etcd is closed.
+// stop ends the components within a bounded time. kube-scheduler and kwok
+// stop with their context; kube-apiserver shuts down on the signal it
+// received itself; kube-controller-manager does not watch signals, so the
+// process ends it by exiting once etcd is closed.
 func stop(cp *controlPlane, closeEtcd func()) {
+	cp.stopNodes()
 	select {
 	case <-cp.apiDone:
 	case <-time.After(time.Second):

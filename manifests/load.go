@@ -42,6 +42,9 @@ type Options struct {
 	// sources with problems, when Load goes on to fail. Nil keeps every
 	// object.
 	Visit func(objs []Object) []Visited
+	// AllowEmpty accepts paths that hold no objects, as apply --prune
+	// does to delete every member of a set.
+	AllowEmpty bool
 }
 
 // manifestExts are the file extensions read from directories.
@@ -93,7 +96,7 @@ func Load(ctx context.Context, opts Options) (Set, error) {
 	if len(problems) > 0 {
 		return Set{}, &LoadError{Problems: problems}
 	}
-	if len(set.Refs) == 0 && opts.Kustomize == "" {
+	if len(set.Refs) == 0 && opts.Kustomize == "" && !opts.AllowEmpty {
 		return Set{}, fmt.Errorf("no objects found in %s: check the paths, and pass -R to read subdirectories", strings.Join(opts.Paths, ", "))
 	}
 	return set, nil

@@ -1,0 +1,128 @@
+package applyset
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/convergehq/converge/internal/kube"
+	"github.com/convergehq/converge/internal/parallel"
+	"github.com/convergehq/converge/manifests"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// Member is a live object that carries the set's part-of label.
+type Member struct {
+	ID      manifests.ObjectID
+	UID     types.UID
+	Mapping *meta.RESTMapping
+	// Object is the live object; with MemberOptions.Full false, only its
+	// metadata, apiVersion and kind.
+	Object *unstructured.Unstructured
+}
+
+// MemberOptions say how members are listed.
+type MemberOptions struct {
+	// Selector narrows the LISTs further, as -l does.
+	Selector string
+	// Full reads whole objects, to show them; otherwise only metadata.
+	Full bool
+	// Concurrency bounds the LISTs in flight.
+	Concurrency int
+}
+
+// Members lists, for each group-kind of s in each namespace of s, the live
+// objects labelled part-of the set: one LIST per group-kind and namespace,
+// and no GETs. A group-kind the cluster no longer serves (its CRD deleted)
+// has no members. They are sorted by ID.
+func Members(ctx context.Context, clients *kube.Clients, p Parent, s State, o MemberOptions) ([]Member, error) {
+	sel := LabelPartOf + "=" + p.ID()
+	if o.Selector != "" {
+		sel += "," + o.Selector
+	}
+	tasks := listTasks(clients.Mapper, s)
+	found := make([][]Member, len(tasks))
+	errs := make([]error, len(tasks))
+	n := o.Concurrency
+	if n <= 0 {
+		n = 16
+	}
+	parallel.Do(n, len(tasks), func(i int) {
+		found[i], errs[i] = listOne(ctx, clients, tasks[i], sel, o.Full)
+	})
+	var out []Member
+	for i := range tasks {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		out = append(out, found[i]...)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID.String() < out[j].ID.String() })
+	return out, nil
+}
+
+// listTask is one LIST: a resource in a namespace, or cluster-wide.
+type listTask struct {
+	mapping   *meta.RESTMapping
+	namespace string
+}
+
+func listTasks(mapper meta.RESTMapper, s State) []listTask {
+	var tasks []listTask
+	for _, gk := range s.GroupKinds {
+		m, err := mapper.RESTMapping(gk)
+		if err != nil {
+			continue // not served any more: nothing of it is left
+		}
+		if m.Scope.Name() != meta.RESTScopeNameNamespace {
+			tasks = append(tasks, listTask{mapping: m})
+			continue
+		}
+		for _, ns := range s.Namespaces {
+			tasks = append(tasks, listTask{mapping: m, namespace: ns})
+		}
+	}
+	return tasks
+}
+
+func listOne(ctx context.Context, clients *kube.Clients, t listTask, sel string, full bool) ([]Member, error) {
+	opts := metav1.ListOptions{LabelSelector: sel}
+	gvk := t.mapping.GroupVersionKind
+	var objs []*unstructured.Unstructured
+	if full {
+		list, err := clients.Dynamic.Resource(t.mapping.Resource).Namespace(t.namespace).List(ctx, opts)
+		if err != nil {
+			return nil, listError(gvk, t.namespace, err)
+		}
+		for i := range list.Items {
+			objs = append(objs, &list.Items[i])
+		}
+	} else {
+		list, err := clients.Metadata.Resource(t.mapping.Resource).Namespace(t.namespace).List(ctx, opts)
+		if err != nil {
+			return nil, listError(gvk, t.namespace, err)
+		}
+		for i := range list.Items {
+			objs = append(objs, kube.MetadataObject(gvk, &list.Items[i]))
+		}
+	}
+	out := make([]Member, len(objs))
+	for i, o := range objs {
+		o.SetGroupVersionKind(gvk)
+		out[i] = Member{Mapping: t.mapping, Object: o, UID: o.GetUID(),
+			ID: manifests.ObjectID{Group: gvk.Group, Kind: gvk.Kind, Namespace: o.GetNamespace(), Name: o.GetName()}}
+	}
+	return out, nil
+}
+
+func listError(gvk schema.GroupVersionKind, ns string, err error) error {
+	where := "all namespaces"
+	if ns != "" {
+		where = "namespace " + ns
+	}
+	return fmt.Errorf("list %s in %s for pruning: %w", formatGK(gvk.GroupKind()), where, err)
+}
