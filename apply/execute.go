@@ -3,12 +3,14 @@ package apply
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/convergehq/converge/diff"
 	"github.com/convergehq/converge/internal/parallel"
 	"github.com/convergehq/converge/manifests"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 )
 
 // conflictRetries is how often a patch is re-planned after a conflict.
@@ -130,6 +132,9 @@ func (x *Executor) send(ctx context.Context, c diff.Change, name *string) error 
 	}
 	manager := x.Options.manager()
 	r := x.Planner.Resource(c)
+	if c.ServerSide && (c.Action == diff.ActionCreate || c.Action == diff.ActionConfigure) {
+		return x.serverSideApply(ctx, c, dryRun)
+	}
 	switch c.Action {
 	case diff.ActionCreate:
 		created, err := r.Create(ctx, c.Desired, metav1.CreateOptions{DryRun: dryRun, FieldManager: manager})
@@ -145,4 +150,25 @@ func (x *Executor) send(ctx context.Context, c diff.Change, name *string) error 
 		return x.replace(ctx, c, dryRun != nil)
 	}
 	return nil
+}
+
+// serverSideApply migrates the object's client-side apply managers, if it
+// has any, then sends the apply patch. The migration's patch carries the
+// resourceVersion it was computed from, so a concurrent change makes it a
+// conflict, and the change is planned again.
+func (x *Executor) serverSideApply(ctx context.Context, c diff.Change, dryRun []string) error {
+	r := x.Planner.Resource(c)
+	if c.Migrate != nil {
+		if _, err := r.Patch(ctx, c.ID.Name, types.JSONPatchType, c.Migrate, metav1.PatchOptions{DryRun: dryRun}); err != nil {
+			return fmt.Errorf("migrate managed fields from client-side apply: %w", err)
+		}
+	}
+	force := x.Options.ForceConflicts
+	_, err := r.Patch(ctx, c.ID.Name, types.ApplyPatchType, c.Patch, metav1.PatchOptions{
+		DryRun: dryRun, FieldManager: x.Options.manager(), Force: &force,
+	})
+	if apierrors.IsConflict(err) {
+		return &diff.ConflictError{Err: err}
+	}
+	return err
 }

@@ -37,6 +37,11 @@ type Options struct {
 	// Timeout bounds the wait for a deleted object to go, with Force; 0
 	// means DefaultTimeout.
 	Timeout time.Duration
+	// ServerSide applies with server-side apply, owned by FieldManager.
+	ServerSide bool
+	// ForceConflicts, with ServerSide, takes over fields other managers
+	// own.
+	ForceConflicts bool
 	// Memo remembers server verdicts across runs; nil remembers none.
 	Memo diff.Memo
 	// Planned, when set, is called with the plan before anything is

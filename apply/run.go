@@ -54,6 +54,7 @@ func Run(ctx context.Context, clients *kube.Clients, set manifests.Set, opts Opt
 func Plan(ctx context.Context, clients *kube.Clients, set manifests.Set, opts Options) (*Executor, diff.ChangeSet, error) {
 	planner := &diff.Planner{Clients: clients, Options: diff.Options{
 		Concurrency: opts.Concurrency, FieldManager: opts.manager(), Force: opts.Force, Memo: opts.Memo,
+		ServerSide: opts.ServerSide, ForceConflicts: opts.ForceConflicts,
 	}}
 	x := &Executor{Planner: planner, Options: opts}
 	var before applyset.State

@@ -20,12 +20,14 @@ type applyFlags struct {
 	manifestFlags
 	schemaFlags
 	pruneFlags
-	Validate     string
-	DryRun       string
-	FieldManager string
-	Concurrency  int
-	Force        bool
-	Timeout      time.Duration
+	Validate       string
+	DryRun         string
+	FieldManager   string
+	Concurrency    int
+	Force          bool
+	Timeout        time.Duration
+	ServerSide     bool
+	ForceConflicts bool
 }
 
 // applyOptions are validated apply settings.
@@ -62,6 +64,9 @@ func (f applyFlags) toOptions() (applyOptions, error) {
 	if err != nil {
 		return applyOptions{}, err
 	}
+	if err := checkServerSide(f.ServerSide, f.ForceConflicts, f.Force, dry); err != nil {
+		return applyOptions{}, err
+	}
 	load.AllowEmpty = prune.ApplySet != ""
 	if f.Timeout < 0 {
 		return applyOptions{}, fmt.Errorf("invalid --timeout %s: use a positive duration such as 90s, or 0 for the default", f.Timeout)
@@ -69,7 +74,7 @@ func (f applyFlags) toOptions() (applyOptions, error) {
 	return applyOptions{
 		Load: load,
 		Apply: apply.Options{Concurrency: f.Concurrency, DryRun: dry, FieldManager: f.FieldManager,
-			Force: f.Force, Timeout: f.Timeout},
+			Force: f.Force, Timeout: f.Timeout, ServerSide: f.ServerSide, ForceConflicts: f.ForceConflicts},
 		Validation: v,
 		Prune:      prune,
 	}, nil
@@ -118,6 +123,8 @@ func newApplyCommand(config *genericclioptions.ConfigFlags, streams genericioopt
 	fl.StringVar(&f.FieldManager, "field-manager", apply.DefaultFieldManager, "name recorded in managedFields for the changes")
 	fl.IntVar(&f.Concurrency, "concurrency", 0, "objects applied at once within a wave; 0 uses the default")
 	fl.BoolVar(&f.Force, "force", false, "delete and re-create an object whose change the server refuses to make in place (an immutable field), as kubectl apply --force")
+	fl.BoolVar(&f.ServerSide, "server-side", false, "apply with server-side apply: the server merges, and records --field-manager as the owner of each field; objects applied client-side before are migrated")
+	fl.BoolVar(&f.ForceConflicts, "force-conflicts", false, "with --server-side, take over fields other managers own instead of failing")
 	fl.DurationVar(&f.Timeout, "timeout", 0, "with --force, how long to wait for a deleted object to go; 0 means 2m")
 	return cmd
 }
@@ -155,6 +162,19 @@ func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o appl
 	}
 	_, err = apply.Run(ctx, clients, set, o.Apply)
 	return err
+}
+
+// checkServerSide applies kubectl's rules for --server-side.
+func checkServerSide(serverSide, forceConflicts, force bool, dry apply.DryRun) error {
+	switch {
+	case forceConflicts && !serverSide:
+		return fmt.Errorf("--force-conflicts only works with --server-side")
+	case serverSide && force:
+		return fmt.Errorf("--force cannot be used with --server-side: use --force-conflicts to take over fields, or apply client-side to re-create objects")
+	case serverSide && dry == apply.DryRunClient:
+		return fmt.Errorf("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)")
+	}
+	return nil
 }
 
 func dryRunSuffix(d apply.DryRun) string {

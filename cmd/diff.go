@@ -33,6 +33,8 @@ type diffFlags struct {
 	FieldManager     string
 	Concurrency      int
 	Force            bool
+	ServerSide       bool
+	ForceConflicts   bool
 }
 
 // diffOptions are validated diff settings.
@@ -61,8 +63,12 @@ func (f diffFlags) toOptions() (diffOptions, error) {
 		return diffOptions{}, err
 	}
 	load.AllowEmpty = prune.ApplySet != ""
+	if err := checkServerSide(f.ServerSide, f.ForceConflicts, f.Force, apply.DryRunNone); err != nil {
+		return diffOptions{}, err
+	}
 	o := diffOptions{Load: load, Validation: v, ServerSide: f.ServerSideDryRun, Output: f.Output, Prune: prune,
-		Plan: apply.Options{Concurrency: f.Concurrency, FieldManager: f.FieldManager, Force: f.Force, ShowPruned: true}}
+		Plan: apply.Options{Concurrency: f.Concurrency, FieldManager: f.FieldManager, Force: f.Force, ShowPruned: true,
+			ServerSide: f.ServerSide, ForceConflicts: f.ForceConflicts}}
 	for _, s := range f.Ignore {
 		r, err := diff.ParseIgnore(s)
 		if err != nil {
@@ -119,6 +125,8 @@ the server refuses).`,
 	fl.StringVarP(&f.Output, "output", "o", "text", "output format: text (unified diff), json (change set) or markdown (pull-request comment)")
 	fl.StringVar(&f.FieldManager, "field-manager", "converge", "field manager of the dry-run requests that verify changes (and of --server-side-dry-run)")
 	fl.IntVar(&f.Concurrency, "concurrency", 0, "objects read at once; 0 uses the default")
+	fl.BoolVar(&f.ServerSide, "server-side", false, "predict a server-side apply, with the server's dry run of it")
+	fl.BoolVar(&f.ForceConflicts, "force-conflicts", false, "with --server-side, predict taking over fields other managers own")
 	fl.BoolVar(&f.Force, "force", false, "show an object whose change the server refuses to make in place as deleted and re-created, as apply --force does it")
 	return cmd
 }

@@ -37,6 +37,11 @@ func saveMemo(m *diff.FileMemo, errOut io.Writer) {
 // warnUnverified names the changes whose local prediction the server could
 // not be asked to confirm.
 func warnUnverified(errOut io.Writer, cs diff.ChangeSet) {
+	for _, c := range cs.Changes {
+		if c.Warning != "" {
+			fmt.Fprintf(errOut, "warning: %s from %s: %s\n", c.ID, c.Origin, c.Warning)
+		}
+	}
 	un := cs.Unverified()
 	if len(un) == 0 {
 		return

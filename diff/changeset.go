@@ -69,6 +69,16 @@ type Change struct {
 	// Refusal is the server's reason, for ActionRefused, and for
 	// ActionReplace the reason the object cannot be updated in place.
 	Refusal *RefusedError
+	// ServerSide is true when the change is a server-side apply: with
+	// Options.ServerSide, or for an object too large for the last-applied
+	// annotation (Warning says so).
+	ServerSide bool
+	// Migrate, for a server-side apply to an object managed by
+	// client-side apply, is the JSON patch that first hands the client-side
+	// managers' fields to the field manager.
+	Migrate []byte
+	// Warning is something the user should know about the change.
+	Warning string
 	// memoKey is the change's key in Planner.Options.Memo, "" if none.
 	memoKey string
 }

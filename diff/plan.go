@@ -33,6 +33,13 @@ type Options struct {
 	// annotation, such as an ApplySet's part-of label: kubectl apply and
 	// diff of the same manifests then neither show nor remove them.
 	Labels map[string]string
+	// ServerSide plans server-side apply: each object is sent whole as an
+	// apply patch, owned by FieldManager, and predicted by the server's
+	// dry run of it.
+	ServerSide bool
+	// ForceConflicts takes over fields other managers own, with
+	// ServerSide.
+	ForceConflicts bool
 }
 
 // Planner computes changes against one cluster.
@@ -62,7 +69,7 @@ func (p *Planner) Plan(ctx context.Context, set manifests.Set) (ChangeSet, error
 	parallel.Do(p.concurrency(), len(rest), func(j int) {
 		i := rest[j]
 		errs[i] = p.finish(ctx, &changes[i], modified[i])
-		if errs[i] == nil && changes[i].Action == ActionConfigure {
+		if errs[i] == nil && changes[i].Action == ActionConfigure && changes[i].Check != CheckServer {
 			// Verified right away, so the server's dry runs overlap
 			// with the planning of the other objects.
 			errs[i] = p.verifyOne(ctx, &changes[i])
@@ -102,15 +109,40 @@ func (p *Planner) prepare(o manifests.Object) (Change, []byte, error) {
 	c.ID.Namespace = ns
 	c.Mapping = mapping
 	modified, err := setLastApplied(obj)
+	if err == nil && annotationsSize(obj) > maxAnnotationsSize {
+		// kubectl fails with "metadata.annotations: Too long"; without
+		// the annotation the object can only be applied server-side.
+		c.ServerSide = true
+		c.Warning = fmt.Sprintf("its last-applied annotation would be %d bytes, over the server's limit of %d for all annotations: applied server-side, without it", len(obj.GetAnnotations()[LastAppliedAnnotation]), maxAnnotationsSize)
+		_, modified, err = stripLastApplied(obj)
+	}
 	if err == nil && len(p.Options.Labels) > 0 {
 		modified, err = p.stampLabels(obj)
 	}
 	if err != nil {
 		return c, nil, &manifests.ObjectError{ID: c.ID, Origin: o.Origin, Op: "encode", Err: err}
 	}
+	if p.Options.ServerSide {
+		c.ServerSide = true
+	}
+	if c.ServerSide {
+		modified = serverSideKey(p.Options.ForceConflicts, modified)
+	}
 	dropNullFields(obj.Object)
 	c.Desired = obj
 	return c, modified, nil
+}
+
+// maxAnnotationsSize is the API server's limit on the total size of an
+// object's annotations, keys and values.
+const maxAnnotationsSize = 256 * 1024
+
+func annotationsSize(obj *unstructured.Unstructured) int {
+	n := 0
+	for k, v := range obj.GetAnnotations() {
+		n += len(k) + len(v)
+	}
+	return n
 }
 
 // stampLabels sets Options.Labels on obj, after its last-applied annotation
@@ -140,12 +172,18 @@ func (p *Planner) finish(ctx context.Context, c *Change, modified []byte) error 
 	if err != nil {
 		return fail("read live object", err)
 	}
+	if live == nil && c.ServerSide {
+		return p.finishServerSide(ctx, c, modified)
+	}
 	if live == nil {
 		c.Action = ActionCreate
 		c.Predicted = c.Desired
 		return nil
 	}
 	c.Live = live
+	if c.ServerSide {
+		return p.finishServerSide(ctx, c, modified)
+	}
 	if err := p.patch(c, modified); err != nil {
 		return fail("compute patch", err)
 	}
