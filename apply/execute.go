@@ -44,6 +44,9 @@ func (x *Executor) Execute(ctx context.Context, cs diff.ChangeSet) (Result, erro
 		if err := x.set.beforeWave(ctx, wave); err != nil {
 			return res, err
 		}
+		if err := x.awaitKinds(ctx, applies, wave); err != nil {
+			return res, err
+		}
 		entries := x.executeWave(ctx, wave)
 		if x.Options.Progress != nil {
 			x.Options.Progress(entries)

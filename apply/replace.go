@@ -51,10 +51,7 @@ func (x *Executor) replace(ctx context.Context, c diff.Change, dryRun bool) erro
 // waitGone waits, with a watch, until the object of that name and uid no
 // longer exists, or Options.Timeout passes.
 func (x *Executor) waitGone(ctx context.Context, r dynamic.ResourceInterface, name string, uid types.UID) error {
-	timeout := x.Options.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
+	timeout := x.timeout()
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	sel := fields.OneTermEqualSelector("metadata.name", name).String()

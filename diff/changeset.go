@@ -77,6 +77,9 @@ type Change struct {
 	// client-side apply, is the JSON patch that first hands the client-side
 	// managers' fields to the field manager.
 	Migrate []byte
+	// Pending is true for a custom resource whose kind a CRD of the same
+	// set defines and the cluster does not serve yet.
+	Pending bool
 	// Warning is something the user should know about the change.
 	Warning string
 	// memoKey is the change's key in Planner.Options.Memo, "" if none.

@@ -12,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 )
 
@@ -49,6 +50,9 @@ type Planner struct {
 	// index holds live objects listed for the Plan in progress; it is nil
 	// otherwise, so a re-plan after a conflict reads fresh state.
 	index *liveIndex
+	// defined maps the kinds the set's CRDs define, for custom resources
+	// planned before the cluster serves their kind.
+	defined map[schema.GroupVersionKind]*meta.RESTMapping
 }
 
 // Plan computes the change for every object of set, in apply order. Errors
@@ -57,6 +61,7 @@ type Planner struct {
 // holds only the objects that planned.
 func (p *Planner) Plan(ctx context.Context, set manifests.Set) (ChangeSet, error) {
 	objs := set.Sorted()
+	p.defined = definedKinds(objs)
 	changes := make([]Change, len(objs))
 	modified := make([][]byte, len(objs))
 	errs := make([]error, len(objs))
@@ -108,6 +113,7 @@ func (p *Planner) prepare(o manifests.Object) (Change, []byte, error) {
 	obj.SetNamespace(ns)
 	c.ID.Namespace = ns
 	c.Mapping = mapping
+	c.Pending = p.defined[obj.GroupVersionKind()] == mapping
 	modified, err := setLastApplied(obj)
 	if err == nil && annotationsSize(obj) > maxAnnotationsSize {
 		// kubectl fails with "metadata.annotations: Too long"; without
@@ -168,6 +174,11 @@ func (p *Planner) finish(ctx context.Context, c *Change, modified []byte) error 
 	fail := func(op string, err error) error {
 		return &manifests.ObjectError{ID: c.ID, Origin: c.Origin, Op: op, Err: err}
 	}
+	if c.Pending {
+		// Its kind is not served yet: it cannot exist.
+		c.Action, c.Predicted = ActionCreate, c.Desired
+		return nil
+	}
 	live, err := p.get(ctx, c.Mapping, c.Desired)
 	if err != nil {
 		return fail("read live object", err)
@@ -195,6 +206,9 @@ func (p *Planner) finish(ctx context.Context, c *Change, modified []byte) error 
 func (p *Planner) resolve(obj *unstructured.Unstructured) (*meta.RESTMapping, string, error) {
 	gvk := obj.GroupVersionKind()
 	mapping, err := p.Clients.Mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+	if m, ok := p.defined[gvk]; ok && meta.IsNoMatchError(err) {
+		mapping, err = m, nil
+	}
 	if meta.IsNoMatchError(err) {
 		return nil, "", fmt.Errorf("the cluster does not serve kind %q in %q; check apiVersion, or install its CustomResourceDefinition first", gvk.Kind, gvk.GroupVersion())
 	}

@@ -69,6 +69,10 @@ func (p *Planner) finishServerSide(ctx context.Context, c *Change, modified []by
 	}
 	result, err := p.dryRunApply(ctx, *c)
 	switch {
+	case apierrors.IsNotFound(err) && c.Live == nil:
+		// Its namespace is created by the same apply.
+		c.Action, c.Predicted = ActionCreate, c.Desired
+		return nil
 	case apierrors.IsConflict(err) && c.Live != nil && isApplyConflict(err):
 		return fail("server-side apply", &ConflictError{Err: err})
 	case apierrors.IsInvalid(err):
