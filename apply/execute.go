@@ -32,6 +32,7 @@ type Executor struct {
 func (x *Executor) Execute(ctx context.Context, cs diff.ChangeSet) (Result, error) {
 	var res Result
 	var prunes []diff.Change
+	var targets []waitTarget
 	applies := diff.ChangeSet{}
 	for _, c := range cs.Changes {
 		if c.Action == diff.ActionPrune {
@@ -52,6 +53,11 @@ func (x *Executor) Execute(ctx context.Context, cs diff.ChangeSet) (Result, erro
 			x.Options.Progress(entries)
 		}
 		res.Entries = append(res.Entries, entries...)
+		for i, e := range entries {
+			if e.Err == nil {
+				targets = append(targets, waitTarget{id: e.ID, mapping: wave[i].Mapping})
+			}
+		}
 	}
 	if len(res.Failed()) == 0 {
 		res.Entries = append(res.Entries, x.prune(ctx, prunes)...)
@@ -60,10 +66,16 @@ func (x *Executor) Execute(ctx context.Context, cs diff.ChangeSet) (Result, erro
 	for _, e := range res.Failed() {
 		errs = append(errs, e.Err)
 	}
-	if len(errs) == 0 {
-		return res, x.set.afterPrune(ctx)
+	if len(errs) > 0 {
+		return res, errors.Join(errs...)
 	}
-	return res, errors.Join(errs...)
+	if err := x.set.afterPrune(ctx); err != nil {
+		return res, err
+	}
+	if x.Options.Wait && x.Options.DryRun == DryRunNone {
+		return res, x.wait(ctx, targets)
+	}
+	return res, nil
 }
 
 // waves splits a change set, already in apply order, into runs of equal

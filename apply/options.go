@@ -68,13 +68,23 @@ type Options struct {
 	Selector string
 	// Version is converge's version, for the ApplySet tooling annotation.
 	Version string
+	// Wait waits, after a successful apply, until every applied object is
+	// healthy by kstatus, or Timeout (DefaultWaitTimeout when 0).
+	Wait bool
+	// WaitProgress, when set, is called with every object's health each
+	// time one changes while waiting.
+	WaitProgress func([]Health)
 	// Progress, when set, is called after each wave with its entries, in
 	// apply order, so a long apply shows its progress.
 	Progress func([]Entry)
 }
 
-// DefaultTimeout bounds the wait for an object deleted by --force to go.
+// DefaultTimeout bounds the wait for an object deleted by --force to go,
+// and for a CRD to be established.
 const DefaultTimeout = 2 * time.Minute
+
+// DefaultWaitTimeout bounds the wait for health, with Wait.
+const DefaultWaitTimeout = 5 * time.Minute
 
 // manager returns the field manager, defaulted.
 func (o Options) manager() string {

@@ -28,6 +28,7 @@ type applyFlags struct {
 	Timeout        time.Duration
 	ServerSide     bool
 	ForceConflicts bool
+	Wait           bool
 }
 
 // applyOptions are validated apply settings.
@@ -74,7 +75,7 @@ func (f applyFlags) toOptions() (applyOptions, error) {
 	return applyOptions{
 		Load: load,
 		Apply: apply.Options{Concurrency: f.Concurrency, DryRun: dry, FieldManager: f.FieldManager,
-			Force: f.Force, Timeout: f.Timeout, ServerSide: f.ServerSide, ForceConflicts: f.ForceConflicts},
+			Force: f.Force, Timeout: f.Timeout, ServerSide: f.ServerSide, ForceConflicts: f.ForceConflicts, Wait: f.Wait},
 		Validation: v,
 		Prune:      prune,
 	}, nil
@@ -125,7 +126,8 @@ func newApplyCommand(config *genericclioptions.ConfigFlags, streams genericioopt
 	fl.BoolVar(&f.Force, "force", false, "delete and re-create an object whose change the server refuses to make in place (an immutable field), as kubectl apply --force")
 	fl.BoolVar(&f.ServerSide, "server-side", false, "apply with server-side apply: the server merges, and records --field-manager as the owner of each field; objects applied client-side before are migrated")
 	fl.BoolVar(&f.ForceConflicts, "force-conflicts", false, "with --server-side, take over fields other managers own instead of failing")
-	fl.DurationVar(&f.Timeout, "timeout", 0, "with --force, how long to wait for a deleted object to go; 0 means 2m")
+	fl.BoolVar(&f.Wait, "wait", false, "after applying, wait until every applied object is healthy (kstatus: rollouts done, Jobs complete, PVCs bound, Ready conditions)")
+	fl.DurationVar(&f.Timeout, "timeout", 0, "how long --wait waits for health (0 means 5m), and --force for a deleted object to go (0 means 2m)")
 	return cmd
 }
 
@@ -160,7 +162,15 @@ func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o appl
 			}
 		}
 	}
+	var waiting *waitPrinter
+	if o.Apply.Wait {
+		waiting = newWaitPrinter(streams.ErrOut)
+		o.Apply.WaitProgress = waiting.update
+	}
 	_, err = apply.Run(ctx, clients, set, o.Apply)
+	if waiting != nil {
+		waiting.finish()
+	}
 	return err
 }
 
