@@ -42,6 +42,9 @@ func Run(ctx context.Context, clients *kube.Clients, set manifests.Set, opts Opt
 	if err := x.guardPrune(ctx, cs); err != nil {
 		return Result{}, &PlanError{Err: err}
 	}
+	if err := x.preflight(ctx, cs); err != nil {
+		return Result{}, &PlanError{Err: err}
+	}
 	if opts.Planned != nil {
 		opts.Planned(cs)
 	}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -83,14 +84,23 @@ func TestUnverifiableChangesFallBackWithAWarning(t *testing.T) {
 // may get, list and watch StatefulSets, and nothing else.
 func readOnlyKubeconfig(t *testing.T, ns string) string {
 	t.Helper()
-	for _, args := range [][]string{
-		{"create", "serviceaccount", "reader"},
-		{"create", "role", "reader", "--verb=get,list,watch", "--resource=statefulsets.apps"},
-		{"create", "rolebinding", "reader", "--role=reader", "--serviceaccount=" + ns + ":reader"},
-	} {
+	return roleKubeconfig(t, ns, "reader", []string{"--verb=get,list,watch", "--resource=statefulsets.apps"})
+}
+
+// roleKubeconfig writes a kubeconfig for a ServiceAccount name of ns bound
+// to one Role per rule, each rule being kubectl create role's flags.
+func roleKubeconfig(t *testing.T, ns, name string, rules ...[]string) string {
+	t.Helper()
+	cmds := [][]string{{"create", "serviceaccount", name}}
+	for i, r := range rules {
+		role := fmt.Sprintf("%s-%d", name, i)
+		cmds = append(cmds, append([]string{"create", "role", role}, r...),
+			[]string{"create", "rolebinding", role, "--role=" + role, "--serviceaccount=" + ns + ":" + name})
+	}
+	for _, args := range cmds {
 		mustSucceed(t, "kubectl "+strings.Join(args, " "), kubectl(t, append(args, "-n", ns)...))
 	}
-	token := strings.TrimSpace(mustSucceed(t, "kubectl create token", kubectl(t, "create", "token", "reader", "-n", ns, "--duration=10m")).stdout)
+	token := strings.TrimSpace(mustSucceed(t, "kubectl create token", kubectl(t, "create", "token", name, "-n", ns, "--duration=10m")).stdout)
 	admin, err := clientcmd.LoadFromFile(testcluster.Kubeconfig())
 	if err != nil {
 		t.Fatal(err)
@@ -98,9 +108,9 @@ func readOnlyKubeconfig(t *testing.T, ns string) string {
 	cluster := admin.Clusters[admin.Contexts[admin.CurrentContext].Cluster]
 	cfg := clientcmdapi.NewConfig()
 	cfg.Clusters["local"] = cluster
-	cfg.AuthInfos["reader"] = &clientcmdapi.AuthInfo{Token: token}
-	cfg.Contexts["reader"] = &clientcmdapi.Context{Cluster: "local", AuthInfo: "reader", Namespace: ns}
-	cfg.CurrentContext = "reader"
+	cfg.AuthInfos[name] = &clientcmdapi.AuthInfo{Token: token}
+	cfg.Contexts[name] = &clientcmdapi.Context{Cluster: "local", AuthInfo: name, Namespace: ns}
+	cfg.CurrentContext = name
 	path := filepath.Join(t.TempDir(), "kubeconfig")
 	if err := clientcmd.WriteToFile(*cfg, path); err != nil {
 		t.Fatal(err)
