@@ -22,6 +22,8 @@ type Executor struct {
 	Options Options
 	// set keeps the ApplySet parent in step; nil without one.
 	set *setWriter
+	// outage is set once the API server cannot be reached.
+	outage outage
 }
 
 // Execute applies every change of cs, wave by wave, then prunes. A failed
@@ -61,6 +63,9 @@ func (x *Executor) Execute(ctx context.Context, cs diff.ChangeSet) (Result, erro
 	}
 	if len(res.Failed()) == 0 {
 		res.Entries = append(res.Entries, x.prune(ctx, prunes)...)
+	}
+	if x.outage.down() {
+		return res, x.outageError(res)
 	}
 	var errs []error
 	for _, e := range res.Failed() {
@@ -104,8 +109,10 @@ func (x *Executor) executeWave(ctx context.Context, wave []diff.Change) []Entry 
 
 func (x *Executor) executeOne(ctx context.Context, c diff.Change) Entry {
 	e := Entry{ID: c.ID, Origin: c.Origin, Action: c.Action}
-	err := x.send(ctx, c, &e.ID.Name)
-	for try := 0; apierrors.IsConflict(err) && try < conflictRetries; try++ {
+	send := func() error { return x.send(ctx, c, &e.ID.Name) }
+	var err error
+	e.Fate, err = x.withRetry(ctx, send)
+	for try := 0; e.Fate == FateFailed && apierrors.IsConflict(err) && try < conflictRetries; try++ {
 		var obj manifests.Object
 		if obj, err = x.desired(c); err != nil {
 			break
@@ -114,7 +121,7 @@ func (x *Executor) executeOne(ctx context.Context, c diff.Change) Entry {
 			break
 		}
 		e.Action = c.Action
-		err = x.send(ctx, c, &e.ID.Name)
+		e.Fate, err = x.withRetry(ctx, send)
 	}
 	if err != nil {
 		var oe *manifests.ObjectError
@@ -186,4 +193,22 @@ func (x *Executor) serverSideApply(ctx context.Context, c diff.Change, dryRun []
 		return &diff.ConflictError{Err: err}
 	}
 	return err
+}
+
+// outageError summarises an apply the API server went away from.
+func (x *Executor) outageError(res Result) error {
+	e := &OutageError{Host: x.Planner.Clients.Config.Host, Since: x.outage.since, Cause: x.outage.cause}
+	for _, en := range res.Entries {
+		switch {
+		case en.Err == nil:
+			e.Applied++
+		case en.Fate == FateNotSent:
+			e.NotSent++
+		case en.Fate == FateUnknown:
+			e.Unknown++
+		default:
+			e.Failed++
+		}
+	}
+	return e
 }

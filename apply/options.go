@@ -101,6 +101,9 @@ type Entry struct {
 	Action diff.Action
 	// Err is set when the object failed; it is a *manifests.ObjectError.
 	Err error
+	// Fate, with Err, says whether the request failed, was never sent,
+	// or was sent and its answer lost.
+	Fate Fate
 }
 
 // Result is the outcome of an apply, in apply order.

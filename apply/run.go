@@ -34,7 +34,7 @@ func Run(ctx context.Context, clients *kube.Clients, set manifests.Set, opts Opt
 	}
 	x, cs, err := Plan(ctx, clients, set, opts)
 	if err != nil {
-		return Result{}, &PlanError{Err: err}
+		return Result{}, &PlanError{Err: collapse(clients.Config.Host, err)}
 	}
 	if err := refusals(cs); err != nil {
 		return Result{}, &PlanError{Err: err}

@@ -138,12 +138,15 @@ func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o appl
 	}
 	set = set.Select(o.Prune.Selector)
 	printWarnings(streams.ErrOut, set)
-	if err := validateSet(ctx, config, o.Validation, set, streams, "nothing was applied"); err != nil {
-		return err
-	}
 	out := streams.Out
 	clients, err := kube.New(config)
 	if err != nil {
+		return err
+	}
+	if err := clients.Ping(ctx); err != nil {
+		return err
+	}
+	if err := validateSet(ctx, config, o.Validation, set, streams, "nothing was applied"); err != nil {
 		return err
 	}
 	if err := o.Prune.resolve(clients, &o.Apply); err != nil {

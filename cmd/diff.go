@@ -139,11 +139,14 @@ func runDiff(ctx context.Context, config *genericclioptions.ConfigFlags, o diffO
 	}
 	set = set.Select(o.Prune.Selector)
 	printWarnings(streams.ErrOut, set)
-	if err := validateSet(ctx, config, o.Validation, set, streams, "cannot diff"); err != nil {
-		return fail(err)
-	}
 	clients, err := kube.New(config)
 	if err != nil {
+		return fail(err)
+	}
+	if err := clients.Ping(ctx); err != nil {
+		return fail(err)
+	}
+	if err := validateSet(ctx, config, o.Validation, set, streams, "cannot diff"); err != nil {
 		return fail(err)
 	}
 	if err := o.Prune.resolve(clients, &o.Plan); err != nil {

@@ -26,21 +26,26 @@ func NewRootCommand(streams genericiooptions.IOStreams) *cobra.Command {
 func newRoot(streams genericiooptions.IOStreams) (*cobra.Command, *profileFlags) {
 	config := genericclioptions.NewConfigFlags(true)
 	profile := &profileFlags{}
+	logs := &logFlags{}
 	root := &cobra.Command{
 		Use:   "converge",
 		Short: "converge makes a Kubernetes cluster match manifests in git",
 		Long: `converge applies Kubernetes manifests the way kubectl apply does, with the same
 last-applied-configuration three-way merge, so kubectl and converge can take
 turns on the same objects.`,
-		SilenceUsage:      true,
-		SilenceErrors:     true,
-		PersistentPreRunE: func(*cobra.Command, []string) error { return profile.start() },
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			logs.apply()
+			return profile.start()
+		},
 	}
 	root.SetIn(streams.In)
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
 	config.AddFlags(root.PersistentFlags())
 	profile.add(root.PersistentFlags())
+	logs.add(root.PersistentFlags())
 	root.AddCommand(newApplyCommand(config, streams), newRenderCommand(streams), newValidateCommand(config, streams), newDiffCommand(config, streams), newVersionCommand(streams))
 	return root, profile
 }

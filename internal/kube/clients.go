@@ -33,7 +33,7 @@ type Clients struct {
 func New(getter genericclioptions.RESTClientGetter) (*Clients, error) {
 	cfg, err := getter.ToRESTConfig()
 	if err != nil {
-		return nil, fmt.Errorf("load kubeconfig: %w; pass --kubeconfig or set KUBECONFIG", err)
+		return nil, fmt.Errorf("load kubeconfig: %w; check --kubeconfig (or KUBECONFIG) and --context (kubectl config get-contexts)", err)
 	}
 	cfg = rest.CopyConfig(cfg)
 	cfg.QPS = -1

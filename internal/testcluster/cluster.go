@@ -29,7 +29,7 @@ func Main(m *testing.M) int {
 		kubeconfig = kc
 		return m.Run()
 	}
-	lc, err := start()
+	lc, err := start("")
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "FAIL: local control plane did not start: %s\n", err.Error())
 		return 1
@@ -38,8 +38,36 @@ func Main(m *testing.M) int {
 	os.Setenv("KUBECONFIG", kubeconfig)
 	code := m.Run()
 	lc.stop()
+	os.RemoveAll(lc.dir)
 	return code
 }
+
+// Cluster is a control plane of a test's own, for tests that stop it.
+type Cluster struct {
+	*localCluster
+}
+
+// Start runs a control plane of its own on dataDir, reusing what is there.
+// Stop or Kill it; the data dir stays.
+func Start(dataDir string) (*Cluster, error) {
+	lc, err := start(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	return &Cluster{lc}, nil
+}
+
+// Kubeconfig is the admin kubeconfig of the cluster.
+func (c *Cluster) Kubeconfig() string { return c.kubeconfig }
+
+// Kill stops the control plane at once with SIGKILL, as a crash does.
+func (c *Cluster) Kill() {
+	_ = c.cmd.Process.Kill()
+	_ = c.cmd.Wait()
+}
+
+// Stop stops the control plane with SIGTERM.
+func (c *Cluster) Stop() { c.stop() }
 
 type localCluster struct {
 	cmd        *exec.Cmd
@@ -65,7 +93,8 @@ func RepoRoot() (string, error) {
 	}
 }
 
-func start() (*localCluster, error) {
+// start runs bin/localcluster on dir, a new temp dir when "".
+func start(dir string) (*localCluster, error) {
 	root, err := RepoRoot()
 	if err != nil {
 		return nil, err
@@ -73,13 +102,14 @@ func start() (*localCluster, error) {
 	if err := build(root); err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "converge-testcluster-")
-	if err != nil {
-		return nil, err
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "converge-testcluster-"); err != nil {
+			return nil, err
+		}
 	}
 	lc := &localCluster{dir: dir, kubeconfig: filepath.Join(dir, "kubeconfig")}
 	lc.cmd = exec.Command(filepath.Join(root, "bin", "localcluster"), "--data-dir", dir, "--kubeconfig-out", lc.kubeconfig)
-	logFile, err := os.Create(filepath.Join(dir, "localcluster.log"))
+	logFile, err := os.OpenFile(filepath.Join(dir, "localcluster.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +172,6 @@ func (lc *localCluster) stop() {
 		_ = lc.cmd.Process.Kill()
 		<-done
 	}
-	os.RemoveAll(lc.dir)
 }
 
 func tail(path string) string {
