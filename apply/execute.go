@@ -10,6 +10,7 @@ import (
 	"github.com/convergehq/converge/manifests"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
 )
 
@@ -109,7 +110,7 @@ func (x *Executor) executeWave(ctx context.Context, wave []diff.Change) []Entry 
 
 func (x *Executor) executeOne(ctx context.Context, c diff.Change) Entry {
 	e := Entry{ID: c.ID, Origin: c.Origin, Action: c.Action}
-	send := func() error { return x.send(ctx, c, &e.ID.Name) }
+	send := func() error { return x.send(ctx, c, &e) }
 	var err error
 	e.Fate, err = x.withRetry(ctx, send)
 	for try := 0; e.Fate == FateFailed && apierrors.IsConflict(err) && try < conflictRetries; try++ {
@@ -144,8 +145,9 @@ func (x *Executor) desired(c diff.Change) (manifests.Object, error) {
 
 // send performs the one request the change needs. For an object created
 // with generateName it stores the server's name in name.
-func (x *Executor) send(ctx context.Context, c diff.Change, name *string) error {
+func (x *Executor) send(ctx context.Context, c diff.Change, e *Entry) error {
 	if x.Options.DryRun == DryRunClient {
+		x.keep(e, c.Predicted)
 		return nil
 	}
 	var dryRun []string
@@ -154,45 +156,56 @@ func (x *Executor) send(ctx context.Context, c diff.Change, name *string) error 
 	}
 	manager := x.Options.manager()
 	r := x.Planner.Resource(c)
-	if c.ServerSide && (c.Action == diff.ActionCreate || c.Action == diff.ActionConfigure) {
-		return x.serverSideApply(ctx, c, dryRun)
-	}
-	switch c.Action {
-	case diff.ActionCreate:
-		created, err := r.Create(ctx, c.Desired, metav1.CreateOptions{DryRun: dryRun, FieldManager: manager})
+	var out *unstructured.Unstructured
+	var err error
+	switch {
+	case c.ServerSide && (c.Action == diff.ActionCreate || c.Action == diff.ActionConfigure):
+		out, err = x.serverSideApply(ctx, c, dryRun)
+	case c.Action == diff.ActionCreate:
+		out, err = r.Create(ctx, c.Desired, metav1.CreateOptions{DryRun: dryRun, FieldManager: manager})
 		if err == nil && c.ID.Name == "" {
 			// generateName: report the name the server chose.
-			*name = created.GetName()
+			e.ID.Name = out.GetName()
 		}
-		return err
-	case diff.ActionConfigure:
-		_, err := r.Patch(ctx, c.ID.Name, c.PatchType, c.Patch, metav1.PatchOptions{DryRun: dryRun, FieldManager: manager})
-		return err
-	case diff.ActionReplace:
-		return x.replace(ctx, c, dryRun != nil)
+	case c.Action == diff.ActionConfigure:
+		out, err = r.Patch(ctx, c.ID.Name, c.PatchType, c.Patch, metav1.PatchOptions{DryRun: dryRun, FieldManager: manager})
+	case c.Action == diff.ActionReplace:
+		out, err = c.Predicted, x.replace(ctx, c, dryRun != nil)
+	default:
+		out = c.Live
 	}
-	return nil
+	if err == nil {
+		x.keep(e, out)
+	}
+	return err
+}
+
+// keep stores the object in the entry when Options.KeepObjects asks.
+func (x *Executor) keep(e *Entry, obj *unstructured.Unstructured) {
+	if x.Options.KeepObjects {
+		e.Object = obj
+	}
 }
 
 // serverSideApply migrates the object's client-side apply managers, if it
 // has any, then sends the apply patch. The migration's patch carries the
 // resourceVersion it was computed from, so a concurrent change makes it a
 // conflict, and the change is planned again.
-func (x *Executor) serverSideApply(ctx context.Context, c diff.Change, dryRun []string) error {
+func (x *Executor) serverSideApply(ctx context.Context, c diff.Change, dryRun []string) (*unstructured.Unstructured, error) {
 	r := x.Planner.Resource(c)
 	if c.Migrate != nil {
 		if _, err := r.Patch(ctx, c.ID.Name, types.JSONPatchType, c.Migrate, metav1.PatchOptions{DryRun: dryRun}); err != nil {
-			return fmt.Errorf("migrate managed fields from client-side apply: %w", err)
+			return nil, fmt.Errorf("migrate managed fields from client-side apply: %w", err)
 		}
 	}
 	force := x.Options.ForceConflicts
-	_, err := r.Patch(ctx, c.ID.Name, types.ApplyPatchType, c.Patch, metav1.PatchOptions{
+	out, err := r.Patch(ctx, c.ID.Name, types.ApplyPatchType, c.Patch, metav1.PatchOptions{
 		DryRun: dryRun, FieldManager: x.Options.manager(), Force: &force,
 	})
 	if apierrors.IsConflict(err) {
-		return &diff.ConflictError{Err: err}
+		return nil, &diff.ConflictError{Err: err}
 	}
-	return err
+	return out, err
 }
 
 // outageError summarises an apply the API server went away from.

@@ -7,6 +7,7 @@ import (
 	"github.com/convergehq/converge/diff"
 	"github.com/convergehq/converge/manifests"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
 // DryRun says whether changes are persisted, following kubectl's
@@ -68,6 +69,9 @@ type Options struct {
 	Selector string
 	// Version is converge's version, for the ApplySet tooling annotation.
 	Version string
+	// KeepObjects keeps each object as the server returned it in its
+	// Entry, for -o json|yaml.
+	KeepObjects bool
 	// Wait waits, after a successful apply, until every applied object is
 	// healthy by kstatus, or Timeout (DefaultWaitTimeout when 0).
 	Wait bool
@@ -101,6 +105,9 @@ type Entry struct {
 	Action diff.Action
 	// Err is set when the object failed; it is a *manifests.ObjectError.
 	Err error
+	// Object is the object as the server returned it (the live object
+	// when unchanged), with Options.KeepObjects.
+	Object *unstructured.Unstructured
 	// Fate, with Err, says whether the request failed, was never sent,
 	// or was sent and its answer lost.
 	Fate Fate

@@ -84,6 +84,7 @@ func (x *Executor) prune(ctx context.Context, prunes []diff.Change) []Entry {
 		parallel.Do(x.concurrency(), len(wave), func(i int) {
 			c := wave[i]
 			entries[i] = Entry{ID: c.ID, Action: diff.ActionPrune}
+			x.keep(&entries[i], c.Live)
 			if err := x.delete(ctx, c); err != nil {
 				entries[i].Err = &manifests.ObjectError{ID: c.ID, Op: "prune", Err: err}
 			}

@@ -29,6 +29,7 @@ type applyFlags struct {
 	ServerSide     bool
 	ForceConflicts bool
 	Wait           bool
+	Output         string
 }
 
 // applyOptions are validated apply settings.
@@ -36,6 +37,8 @@ type applyOptions struct {
 	Load  manifests.Options
 	Apply apply.Options
 	Prune pruneOptions
+	// Output is -o: "" (kubectl's lines), name, json or yaml.
+	Output string
 	// Validation is what --validate and the schema flags ask for.
 	Validation validation
 }
@@ -68,6 +71,11 @@ func (f applyFlags) toOptions() (applyOptions, error) {
 	if err := checkServerSide(f.ServerSide, f.ForceConflicts, f.Force, dry); err != nil {
 		return applyOptions{}, err
 	}
+	switch f.Output {
+	case "", "name", "json", "yaml":
+	default:
+		return applyOptions{}, fmt.Errorf("invalid -o %q: use name, json or yaml", f.Output)
+	}
 	load.AllowEmpty = prune.ApplySet != ""
 	if f.Timeout < 0 {
 		return applyOptions{}, fmt.Errorf("invalid --timeout %s: use a positive duration such as 90s, or 0 for the default", f.Timeout)
@@ -75,9 +83,11 @@ func (f applyFlags) toOptions() (applyOptions, error) {
 	return applyOptions{
 		Load: load,
 		Apply: apply.Options{Concurrency: f.Concurrency, DryRun: dry, FieldManager: f.FieldManager,
-			Force: f.Force, Timeout: f.Timeout, ServerSide: f.ServerSide, ForceConflicts: f.ForceConflicts, Wait: f.Wait},
+			Force: f.Force, Timeout: f.Timeout, ServerSide: f.ServerSide, ForceConflicts: f.ForceConflicts, Wait: f.Wait,
+			KeepObjects: f.Output == "json" || f.Output == "yaml"},
 		Validation: v,
 		Prune:      prune,
+		Output:     f.Output,
 	}, nil
 }
 
@@ -126,6 +136,7 @@ func newApplyCommand(config *genericclioptions.ConfigFlags, streams genericioopt
 	fl.BoolVar(&f.Force, "force", false, "delete and re-create an object whose change the server refuses to make in place (an immutable field), as kubectl apply --force")
 	fl.BoolVar(&f.ServerSide, "server-side", false, "apply with server-side apply: the server merges, and records --field-manager as the owner of each field; objects applied client-side before are migrated")
 	fl.BoolVar(&f.ForceConflicts, "force-conflicts", false, "with --server-side, take over fields other managers own instead of failing")
+	fl.StringVarP(&f.Output, "output", "o", "", `print "name" (kind/name per object), or the applied objects as a List in "json" or "yaml", instead of kubectl's lines`)
 	fl.BoolVar(&f.Wait, "wait", false, "after applying, wait until every applied object is healthy (kstatus: rollouts done, Jobs complete, PVCs bound, Ready conditions)")
 	fl.DurationVar(&f.Timeout, "timeout", 0, "how long --wait waits for health (0 means 5m), and --force for a deleted object to go (0 means 2m)")
 	return cmd
@@ -152,27 +163,26 @@ func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o appl
 	if err := o.Prune.resolve(clients, &o.Apply); err != nil {
 		return fmt.Errorf("nothing was applied: %w", err)
 	}
-	if memo := openMemo(clients, streams.ErrOut); memo != nil {
+	if memo := openMemo(clients, streams.ErrOut); memo != nil && !o.Apply.KeepObjects {
+		// A memo verdict holds only the metadata of the live object.
 		o.Apply.Memo = memo
 		defer saveMemo(memo, streams.ErrOut)
 	}
 	o.Apply.Planned = func(cs diff.ChangeSet) { warnUnverified(streams.ErrOut, cs) }
-	suffix := dryRunSuffix(o.Apply.DryRun)
-	o.Apply.Progress = func(entries []apply.Entry) {
-		for _, e := range entries {
-			if e.Err == nil {
-				fmt.Fprintf(out, "%s %s%s\n", e.ID.KindName(), e.Action, suffix)
-			}
-		}
-	}
+	o.Apply.Progress = progressPrinter(out, o.Output, dryRunSuffix(o.Apply.DryRun))
 	var waiting *waitPrinter
 	if o.Apply.Wait {
 		waiting = newWaitPrinter(streams.ErrOut)
 		o.Apply.WaitProgress = waiting.update
 	}
-	_, err = apply.Run(ctx, clients, set, o.Apply)
+	res, err := apply.Run(ctx, clients, set, o.Apply)
 	if waiting != nil {
 		waiting.finish()
+	}
+	if o.Apply.KeepObjects {
+		if perr := printObjects(out, o.Output, res); perr != nil && err == nil {
+			err = perr
+		}
 	}
 	return err
 }
