@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/convergehq/converge/diff"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/fields"
@@ -37,9 +36,7 @@ func (x *Executor) awaitKinds(ctx context.Context, cs diff.ChangeSet, wave []dif
 			}
 		}
 	}
-	if r, ok := x.Planner.Clients.Mapper.(meta.ResettableRESTMapper); ok {
-		r.Reset()
-	}
+	x.Planner.ResetMappings()
 	for i, c := range wave {
 		if !c.Pending {
 			continue

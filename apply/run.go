@@ -9,6 +9,8 @@ import (
 	"github.com/convergehq/converge/diff"
 	"github.com/convergehq/converge/internal/kube"
 	"github.com/convergehq/converge/manifests"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // PlanError means the set could not be planned, so nothing was applied.
@@ -75,12 +77,44 @@ func Plan(ctx context.Context, clients *kube.Clients, set manifests.Set, opts Op
 	}
 	x.set.start(before, stateOf(cs))
 	members, err := applyset.Members(ctx, clients, x.set.parent, before.Union(x.set.updated),
-		applyset.MemberOptions{Selector: opts.Selector, Concurrency: x.concurrency(), Full: opts.ShowPruned})
+		applyset.MemberOptions{Selector: opts.Selector, Concurrency: x.concurrency(), Cached: planner.Listed})
+	planner.ForgetListed()
 	if err != nil {
 		return x, cs, err
 	}
-	cs.Changes = append(cs.Changes, diff.PlanPrune(cs, members)...)
+	prunes := diff.PlanPrune(cs, members)
+	if opts.ShowPruned && len(prunes) > 0 {
+		if err := x.readWhole(ctx, prunes); err != nil {
+			return x, cs, err
+		}
+	}
+	cs.Changes = append(cs.Changes, prunes...)
 	return x, cs, nil
+}
+
+// readWhole replaces the metadata of the members to prune with the whole
+// objects, to show them: one LIST per resource and namespace that has any.
+func (x *Executor) readWhole(ctx context.Context, prunes []diff.Change) error {
+	var s applyset.State
+	for _, c := range prunes {
+		s.GroupKinds = append(s.GroupKinds, schema.GroupKind{Group: c.ID.Group, Kind: c.ID.Kind})
+		s.Namespaces = append(s.Namespaces, c.ID.Namespace)
+	}
+	whole, err := applyset.Members(ctx, x.Planner.Clients, x.set.parent, s.Union(applyset.State{}),
+		applyset.MemberOptions{Selector: x.Options.Selector, Concurrency: x.concurrency(), Full: true})
+	if err != nil {
+		return err
+	}
+	byID := make(map[manifests.ObjectID]*unstructured.Unstructured, len(whole))
+	for _, m := range whole {
+		byID[m.ID] = m.Object
+	}
+	for i := range prunes {
+		if obj, ok := byID[prunes[i].ID]; ok {
+			prunes[i].Live = obj
+		}
+	}
+	return nil
 }
 
 // refusals joins the reasons of the changes the server refuses.

@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 )
@@ -33,6 +34,10 @@ type MemberOptions struct {
 	Full bool
 	// Concurrency bounds the LISTs in flight.
 	Concurrency int
+	// Cached, when set, returns what was listed already of a resource in
+	// a namespace (all its objects, by name; whole when full is asked
+	// for), so that LIST is not sent again.
+	Cached func(r schema.GroupVersionResource, ns string, full bool) (map[string]*unstructured.Unstructured, bool)
 }
 
 // Members lists, for each group-kind of s in each namespace of s, the live
@@ -51,7 +56,17 @@ func Members(ctx context.Context, clients *kube.Clients, p Parent, s State, o Me
 	if n <= 0 {
 		n = 16
 	}
+	selector, err := labels.Parse(sel)
+	if err != nil {
+		return nil, fmt.Errorf("invalid selector %q: %w", sel, err)
+	}
 	parallel.Do(n, len(tasks), func(i int) {
+		if o.Cached != nil {
+			if objs, ok := o.Cached(tasks[i].mapping.Resource, tasks[i].namespace, o.Full); ok {
+				found[i] = fromCache(tasks[i], objs, selector)
+				return
+			}
+		}
 		found[i], errs[i] = listOne(ctx, clients, tasks[i], sel, o.Full)
 	})
 	var out []Member
@@ -63,6 +78,20 @@ func Members(ctx context.Context, clients *kube.Clients, p Parent, s State, o Me
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID.String() < out[j].ID.String() })
 	return out, nil
+}
+
+// fromCache picks the members out of objects listed before.
+func fromCache(t listTask, objs map[string]*unstructured.Unstructured, sel labels.Selector) []Member {
+	var out []Member
+	gvk := t.mapping.GroupVersionKind
+	for _, o := range objs {
+		if o == nil || !sel.Matches(labels.Set(o.GetLabels())) {
+			continue
+		}
+		out = append(out, Member{Mapping: t.mapping, Object: o, UID: o.GetUID(),
+			ID: manifests.ObjectID{Group: gvk.Group, Kind: gvk.Kind, Namespace: o.GetNamespace(), Name: o.GetName()}})
+	}
+	return out
 }
 
 // listTask is one LIST: a resource in a namespace, or cluster-wide.

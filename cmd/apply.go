@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -148,6 +149,7 @@ func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o appl
 		return fmt.Errorf("nothing was applied: %w", err)
 	}
 	set = set.Select(o.Prune.Selector)
+	tuneGC(set.Len(), os.Getenv)
 	printWarnings(streams.ErrOut, set)
 	out := streams.Out
 	clients, err := kube.New(config)

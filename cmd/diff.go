@@ -138,6 +138,7 @@ func runDiff(ctx context.Context, config *genericclioptions.ConfigFlags, o diffO
 		return fail(err)
 	}
 	set = set.Select(o.Prune.Selector)
+	tuneGC(set.Len(), os.Getenv)
 	printWarnings(streams.ErrOut, set)
 	clients, err := kube.New(config)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/convergehq/converge/internal/kube"
 	"github.com/convergehq/converge/internal/parallel"
@@ -53,6 +54,53 @@ type Planner struct {
 	// defined maps the kinds the set's CRDs define, for custom resources
 	// planned before the cluster serves their kind.
 	defined map[schema.GroupVersionKind]*meta.RESTMapping
+	// mappings caches the RESTMapper's answers by kind: the discovery
+	// mapper allocates on every call.
+	mappings sync.Map
+	// metaListed and fullListed are what the last Plan listed, metadata
+	// only and whole, until ForgetListed.
+	metaListed, fullListed *liveIndex
+}
+
+// Listed returns what the last Plan listed of a resource in a namespace
+// ("" when cluster-scoped), by name, if it listed it: whole objects, or,
+// unless full is asked for, their metadata. A caller that needs the same
+// LIST (such as an ApplySet's members) need not send it again.
+func (p *Planner) Listed(r schema.GroupVersionResource, ns string, full bool) (map[string]*unstructured.Unstructured, bool) {
+	k := liveKey{resource: r, namespace: ns}
+	for _, ix := range []*liveIndex{p.fullListed, p.metaListed} {
+		if ix == nil || (full && ix == p.metaListed) {
+			continue
+		}
+		if objs, ok := ix.listed[k]; ok {
+			return objs, true
+		}
+	}
+	return nil, false
+}
+
+// ForgetListed drops what the last Plan listed.
+func (p *Planner) ForgetListed() { p.metaListed, p.fullListed = nil, nil }
+
+// restMapping returns the mapping of gvk, cached.
+func (p *Planner) restMapping(gvk schema.GroupVersionKind) (*meta.RESTMapping, error) {
+	if m, ok := p.mappings.Load(gvk); ok {
+		return m.(*meta.RESTMapping), nil
+	}
+	m, err := p.Clients.Mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+	if err == nil {
+		p.mappings.Store(gvk, m)
+	}
+	return m, err
+}
+
+// ResetMappings forgets the cached REST mappings and resets the
+// RESTMapper, so kinds a CRD just made served are found.
+func (p *Planner) ResetMappings() {
+	p.mappings.Clear()
+	if r, ok := p.Clients.Mapper.(meta.ResettableRESTMapper); ok {
+		r.Reset()
+	}
 }
 
 // Plan computes the change for every object of set, in apply order. Errors
@@ -67,9 +115,15 @@ func (p *Planner) Plan(ctx context.Context, set manifests.Set) (ChangeSet, error
 	errs := make([]error, len(objs))
 	parallel.Do(p.concurrency(), len(objs), func(i int) {
 		changes[i], modified[i], errs[i] = p.prepare(objs[i])
+		if errs[i] == nil {
+			// The prepared copy serves from here on, so the object as
+			// read can be collected: a large set is not held twice.
+			objs[i] = manifests.Object{Unstructured: changes[i].Desired, Origin: objs[i].Origin}
+		}
 	})
 	rest := p.planFromMemo(ctx, changes, modified, errs)
 	p.index = p.prefetch(ctx, pick(objs, rest))
+	p.fullListed = p.index
 	defer func() { p.index = nil }()
 	parallel.Do(p.concurrency(), len(rest), func(j int) {
 		i := rest[j]
@@ -114,7 +168,7 @@ func (p *Planner) prepare(o manifests.Object) (Change, []byte, error) {
 	c.ID.Namespace = ns
 	c.Mapping = mapping
 	c.Pending = p.defined[obj.GroupVersionKind()] == mapping
-	modified, err := setLastApplied(obj)
+	modified, err := p.lastApplied(obj)
 	if err == nil && annotationsSize(obj) > maxAnnotationsSize {
 		// kubectl fails with "metadata.annotations: Too long"; without
 		// the annotation the object can only be applied server-side.
@@ -122,7 +176,7 @@ func (p *Planner) prepare(o manifests.Object) (Change, []byte, error) {
 		c.Warning = fmt.Sprintf("its last-applied annotation would be %d bytes, over the server's limit of %d for all annotations: applied server-side, without it", len(obj.GetAnnotations()[LastAppliedAnnotation]), maxAnnotationsSize)
 		_, modified, err = stripLastApplied(obj)
 	}
-	if err == nil && len(p.Options.Labels) > 0 {
+	if err == nil && len(p.Options.Labels) > 0 && c.ServerSide {
 		modified, err = p.stampLabels(obj)
 	}
 	if err != nil {
@@ -151,8 +205,23 @@ func annotationsSize(obj *unstructured.Unstructured) int {
 	return n
 }
 
-// stampLabels sets Options.Labels on obj, after its last-applied annotation
-// is made, and returns the modified configuration with them.
+// lastApplied gives obj the last-applied annotation kubectl would give it
+// and then Options.Labels, which stay out of the annotation, and returns
+// the modified configuration: obj serialised with both.
+func (p *Planner) lastApplied(obj *unstructured.Unstructured) ([]byte, error) {
+	if len(p.Options.Labels) == 0 {
+		return setLastApplied(obj)
+	}
+	annots, plain, err := stripLastApplied(obj)
+	if err != nil {
+		return nil, err
+	}
+	annots[LastAppliedAnnotation] = string(plain)
+	obj.SetAnnotations(annots)
+	return p.stampLabels(obj)
+}
+
+// stampLabels sets Options.Labels on obj and returns it serialised.
 func (p *Planner) stampLabels(obj *unstructured.Unstructured) ([]byte, error) {
 	labels := obj.GetLabels()
 	if labels == nil {
@@ -205,7 +274,7 @@ func (p *Planner) finish(ctx context.Context, c *Change, modified []byte) error 
 // cluster-scoped objects). It does not change obj.
 func (p *Planner) resolve(obj *unstructured.Unstructured) (*meta.RESTMapping, string, error) {
 	gvk := obj.GroupVersionKind()
-	mapping, err := p.Clients.Mapper.RESTMapping(gvk.GroupKind(), gvk.Version)
+	mapping, err := p.restMapping(gvk)
 	if m, ok := p.defined[gvk]; ok && meta.IsNoMatchError(err) {
 		mapping, err = m, nil
 	}

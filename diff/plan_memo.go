@@ -32,6 +32,7 @@ func (p *Planner) planFromMemo(ctx context.Context, changes []Change, modified [
 		return rest // a first run: nothing to find
 	}
 	index := p.prefetchMetadata(ctx, changes, rest)
+	p.metaListed = index
 	settled := make([]bool, len(rest))
 	parallel.Do(p.concurrency(), len(rest), func(j int) {
 		i := rest[j]
