@@ -19,7 +19,7 @@ bin/converge: $(shell find . -name '*.go' -not -path './localcluster/*') go.mod 
 localcluster: bin/localcluster
 
 bin/localcluster: $(LC_SOURCES)
-	@echo "building bin/localcluster (kube-apiserver + kube-controller-manager + etcd; about 10 minutes cold)"
+	@echo "building bin/localcluster (etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok nodes; about 15 minutes cold)"
 	cd localcluster && go build -ldflags "$(LC_LDFLAGS)" -o ../bin/localcluster .
 
 demo: build localcluster

@@ -8,6 +8,7 @@ import (
 
 	"github.com/convergehq/converge/apply"
 	"golang.org/x/term"
+	"sigs.k8s.io/cli-utils/pkg/kstatus/status"
 )
 
 // waitPrinter shows the progress of apply --wait: on a terminal one line
@@ -50,16 +51,25 @@ func (p *waitPrinter) finish() {
 }
 
 // waitLine is "waiting: 3/5 healthy; deployment.apps/web: <why>", naming
-// the first object in apply order that is not healthy yet.
+// the first object in apply order that was read and is not healthy yet
+// (or, before any was read, the first not read).
 func waitLine(hs []apply.Health) (string, int) {
 	ready := 0
-	var slowest *apply.Health
+	var slowest, unread *apply.Health
 	for i := range hs {
-		if hs[i].Ready() {
+		switch {
+		case hs[i].Ready():
 			ready++
-		} else if slowest == nil {
+		case hs[i].Status == status.UnknownStatus:
+			if unread == nil {
+				unread = &hs[i]
+			}
+		case slowest == nil:
 			slowest = &hs[i]
 		}
+	}
+	if slowest == nil {
+		slowest = unread
 	}
 	line := fmt.Sprintf("waiting: %d/%d healthy", ready, len(hs))
 	if slowest != nil {

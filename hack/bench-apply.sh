@@ -14,8 +14,13 @@
 # apiserver_request_total.
 #
 # Uses $KUBECONFIG when set; otherwise starts bin/localcluster.
+# Then hack/bench-scale.sh: the raw client-go floor (hack/floor), kubectl
+# and converge for 1,200 and 10,000 ConfigMaps: create, no-op, diff, prune,
+# with peak RSS and write counts.
+#
 # Tunables: CONFIGMAPS (1000), DEPLOYMENTS (200), PATTERNED (1: run the
-# second part; 0 skips it).
+# second part; 0 skips it), SCALE (1: run the third; 0 skips it), and
+# bench-scale.sh's SIZES and KUBECTL_SIZES.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source hack/lib.sh
@@ -92,4 +97,7 @@ echo "converge reported $unchanged unchanged on re-apply (want $((CONFIGMAPS + D
 kubectl delete namespace bench-kubectl bench-converge --wait=false >/dev/null
 if ((PATTERNED)); then
   source hack/bench-patterned.sh
+fi
+if ((${SCALE:-1})); then
+  source hack/bench-scale.sh
 fi

@@ -5,6 +5,8 @@
 #   no-op        floor: one LIST              converge re-apply (memo warm)
 #   diff         floor: one LIST              converge diff
 #   prune 1000   floor: parallel deletes      converge apply --prune without 1,000 of them
+# The floor sends JSON through the dynamic client, as an applier of any
+# kind must; the typed client's protobuf figures are printed beside it.
 # Goals (issue 10): create <= 1.2x floor; no-op <= 2x the LIST with zero
 # writes; peak RSS < 150 MiB for no-op and diff at 10,000; prune of 1,000
 # <= 2x the floor's deletes. kubectl runs at sizes in KUBECTL_SIZES
@@ -46,6 +48,8 @@ printf '\n%-7s %-12s %9s %9s %10s %8s %10s %10s\n' objects phase floor kubectl c
 for n in $SIZES; do
   gen "$n" "$work/set-$n.yaml"
   read -r f_create f_list f_delete < <("$work/floor" -n "$n" -namespace "floor-$n" -deletes 1000 | awk '{ printf "%s ", $3 } END { print "" }')
+  read -r p_create p_list p_delete < <("$work/floor" -proto -n "$n" -namespace "floor-proto-$n" -deletes 1000 | awk '{ printf "%s ", $3 } END { print "" }')
+  echo "        protobuf floor: create ${p_create}s, list ${p_list}s, delete 1000 ${p_delete}s"
   ns="conv-$n"
   kubectl create namespace "$ns" >/dev/null
   apply=(bin/converge apply -n "$ns" -f "$work/set-$n.yaml" --prune --applyset scale)
@@ -68,6 +72,6 @@ for n in $SIZES; do
   read -r c_prune c_rss < <(measure bin/converge apply -n "$ns" -f "$work/pruned-$n.yaml" --prune --applyset scale)
   row "prune 1000" "$f_delete" "$c_prune" "$c_rss"
   echo "        prune: $(grep -c ' pruned' "$work/out") pruned"
-  kubectl delete namespace "$ns" "floor-$n" --wait=false >/dev/null
+  kubectl delete namespace "$ns" "floor-$n" "floor-proto-$n" --wait=false >/dev/null
   [[ -z "$k_create" ]] || kubectl delete namespace "kubectl-$n" --wait=false >/dev/null
 done

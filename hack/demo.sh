@@ -7,15 +7,19 @@ source hack/lib.sh
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/converge-demo.XXXXXX")
 trap 'stop_cluster; rm -rf "$dir"' EXIT
-echo "== starting the local control plane (etcd + kube-apiserver + kube-controller-manager)"
+echo "== starting the local control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler, two simulated kwok nodes)"
 start_cluster "$dir"
 
 step() { echo; echo "\$ $*"; "$@"; }
 step bin/converge version
 step bin/converge validate -f examples/flask
-step bin/converge apply -f examples/flask
-step kubectl get deployments,replicasets,services,configmaps -l app.kubernetes.io/part-of=flask-demo
+step bin/converge apply -f examples/flask --prune --applyset flask --wait
+step kubectl rollout status deployment/flask
+step kubectl get deployments,replicasets,pods,services,configmaps -l app.kubernetes.io/part-of=flask-demo
 step kubectl rollout history deployment/flask
+id=$(kubectl get secret flask -o jsonpath='{.metadata.labels.applyset\.kubernetes\.io/id}')
+echo; echo "# the ApplySet's members, listed by kubectl through their part-of label:"
+step kubectl get all,configmaps -l "applyset.kubernetes.io/part-of=$id" -o name
 echo; echo "# re-applying changes nothing, and kubectl agrees:"
 step bin/converge apply -f examples/flask
 step kubectl diff -f examples/flask
@@ -23,8 +27,12 @@ step kubectl apply -f examples/flask
 echo; echo "# a change, previewed exactly before it is applied (exit 1 means changes):"
 cp -r examples/flask "$dir/flask"
 sed -i 's/replicas: 1/replicas: 3/; s/flask:0.1.0/flask:0.2.0/' "$dir/flask/flask-deployment.yaml"
-step bin/converge diff -f "$dir/flask" || true
-step bin/converge apply -f "$dir/flask"
+step bin/converge diff -f "$dir/flask" --prune --applyset flask || true
+step bin/converge apply -f "$dir/flask" --prune --applyset flask --wait
+echo; echo "# a file removed from the set: diff shows the prune, apply --prune deletes only that object:"
+rm "$dir/flask/redis.yaml"
+step bin/converge diff -f "$dir/flask" --prune --applyset flask || true
+step bin/converge apply -f "$dir/flask" --prune --applyset flask
 echo; echo "# Helm-style output the server stores in other forms (2000m, 1024Mi, [], {}, defaults):"
 step bin/converge apply -f examples/helm-style
 echo; echo "# kubectl patches it again on every apply; converge finds nothing to write, and diff agrees:"
