@@ -60,6 +60,9 @@ func (x *Executor) permissions(cs diff.ChangeSet) []Permission {
 		switch c.Action {
 		case diff.ActionCreate:
 			add("create", c.Mapping, c.ID.Namespace)
+			if c.ServerSide {
+				add("patch", c.Mapping, c.ID.Namespace) // an apply patch creates it
+			}
 		case diff.ActionConfigure:
 			add("patch", c.Mapping, c.ID.Namespace)
 		case diff.ActionReplace:
@@ -71,6 +74,9 @@ func (x *Executor) permissions(cs diff.ChangeSet) []Permission {
 	}
 	if x.set != nil {
 		add("patch", x.set.parent.Mapping, x.set.parent.Namespace)
+		if !x.set.before.Exists {
+			add("create", x.set.parent.Mapping, x.set.parent.Namespace)
+		}
 	}
 	out := make([]Permission, 0, len(seen))
 	for p := range seen {

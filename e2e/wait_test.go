@@ -39,11 +39,17 @@ func TestWaitTimesOutNamingTheUnhealthyObject(t *testing.T) {
 	}
 }
 
+// TestWaitSucceedsForHealthyObjects waits for a Deployment to roll out on
+// the control plane's simulated nodes, then checks kubectl agrees.
 func TestWaitSucceedsForHealthyObjects(t *testing.T) {
 	ns := testcluster.Namespace(t)
-	dir := writeFiles(t, map[string]string{"a.yaml": configMapYAML("a"), "b.yaml": configMapYAML("b")})
-	r := mustSucceed(t, "apply --wait", converge(t, "apply", "-n", ns, "-f", dir, "--wait", "--timeout", "30s"))
+	dir := writeFiles(t, map[string]string{"a.yaml": configMapYAML("a"), "web.yaml": webDeployment})
+	r := mustSucceed(t, "apply --wait", converge(t, "apply", "-n", ns, "-f", dir, "--wait", "--timeout", "90s"))
 	if !strings.Contains(r.stderr, "waiting: 2/2 healthy") {
 		t.Errorf("apply --wait: want the final progress line\n%s%s", r.stdout, r.stderr)
+	}
+	k := mustSucceed(t, "kubectl rollout status", kubectl(t, "rollout", "status", "-n", ns, "deployment/web", "--timeout=5s"))
+	if !strings.Contains(k.stdout, "successfully rolled out") {
+		t.Errorf("kubectl rollout status after apply --wait: %s", k.stdout)
 	}
 }
