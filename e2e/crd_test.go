@@ -63,7 +63,7 @@ func TestCRDAndCustomResourcesInOneApply(t *testing.T) {
 			extra := ns + "-gadgets"
 			t.Cleanup(func() {
 				kubectl(t, "delete", "namespace", extra, "--wait=false")
-				kubectl(t, "delete", "crd", "gadgets."+group, "--wait=false")
+				kubectl(t, "delete", "crd", "gadgets."+group, "--timeout=60s")
 			})
 			dir := writeFiles(t, map[string]string{"all.yaml": gadgetSet(group, ns, extra)})
 			args := []string{"-f", dir}

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/openapi"
 )
@@ -39,12 +40,15 @@ func Live(ctx context.Context, dc discovery.DiscoveryInterface) (*Catalog, error
 	if cat, err := readCache(cacheFile); err == nil {
 		return cat, nil
 	}
-	all, err := fetchComponents(ctx, paths, names)
+	all, gone, err := fetchComponents(ctx, paths, names)
 	if err != nil {
 		return nil, err
 	}
-	// A cache that cannot be written only costs time.
-	_ = writeCache(cacheFile, Bundle{KubernetesVersion: info.GitVersion, Source: "/openapi/v3 of a cluster", Schemas: all})
+	if gone == 0 {
+		// A cache that cannot be written only costs time; a catalog
+		// that misses a document is not kept.
+		_ = writeCache(cacheFile, Bundle{KubernetesVersion: info.GitVersion, Source: "/openapi/v3 of a cluster", Schemas: all})
+	}
 	return FromOpenAPI(info.GitVersion, all)
 }
 
@@ -66,21 +70,27 @@ func FetchOpenAPIV3(ctx context.Context, dc discovery.DiscoveryInterface) (strin
 		names = append(names, name)
 	}
 	sort.Strings(names)
-	all, err := fetchComponents(ctx, paths, names)
+	all, _, err := fetchComponents(ctx, paths, names)
 	return info.GitVersion, all, err
 }
 
 // fetchComponents reads the named documents and merges their component
-// schemas.
-func fetchComponents(ctx context.Context, paths map[string]openapi.GroupVersion, names []string) (map[string]json.RawMessage, error) {
+// schemas. A document of a custom group that is gone by the time it is read
+// (its CRD deleted since the path list) is skipped and counted.
+func fetchComponents(ctx context.Context, paths map[string]openapi.GroupVersion, names []string) (map[string]json.RawMessage, int, error) {
 	all := map[string]json.RawMessage{}
+	gone := 0
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, gone, err
 		}
 		data, err := paths[name].Schema("application/json")
+		if vanished(name, data, err) {
+			gone++
+			continue
+		}
 		if err != nil {
-			return nil, fmt.Errorf("read /openapi/v3/%s: %w", name, err)
+			return nil, gone, fmt.Errorf("read /openapi/v3/%s: %w", name, err)
 		}
 		var doc struct {
 			Components struct {
@@ -88,13 +98,22 @@ func fetchComponents(ctx context.Context, paths map[string]openapi.GroupVersion,
 			} `json:"components"`
 		}
 		if err := json.Unmarshal(data, &doc); err != nil {
-			return nil, fmt.Errorf("parse /openapi/v3/%s: %w", name, err)
+			return nil, gone, fmt.Errorf("parse /openapi/v3/%s: %w", name, err)
 		}
 		for k, v := range doc.Components.Schemas {
 			all[k] = v
 		}
 	}
-	return all, nil
+	return all, gone, nil
+}
+
+// vanished reports whether the document of a custom resource group came
+// back missing or empty: the group went away after the path list was read.
+func vanished(name string, data []byte, err error) bool {
+	if !strings.HasPrefix(name, "apis/") || !strings.Contains(strings.TrimPrefix(name, "apis/"), ".") {
+		return false
+	}
+	return apierrors.IsNotFound(err) || (err == nil && len(bytes.TrimSpace(data)) == 0)
 }
 
 // liveCachePath keys the cache on every document's server-relative URL,
