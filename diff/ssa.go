@@ -55,8 +55,9 @@ func (p *Planner) finishServerSide(ctx context.Context, c *Change, modified []by
 		return fail("encode", err)
 	}
 	c.Patch, c.PatchType = body, types.ApplyPatchType
+	var csaManagers map[string]bool
 	if c.Live != nil {
-		if c.Migrate, err = migration(c.Live, p.Options.FieldManager); err != nil {
+		if c.Migrate, csaManagers, err = migration(c.Live, p.Options.FieldManager); err != nil {
 			return fail("migrate managed fields", err)
 		}
 		if memo := p.memoFor(c); memo != nil && c.Migrate == nil {
@@ -80,6 +81,9 @@ func (p *Planner) finishServerSide(ctx context.Context, c *Change, modified []by
 		return nil
 	case err != nil:
 		return fail("server-side apply dry run", err)
+	}
+	if c.Migrate != nil {
+		result = afterMigration(result, csaManagers, p.Options.FieldManager)
 	}
 	c.Predicted, c.Check = result, CheckServer
 	switch {
@@ -115,17 +119,26 @@ func (p *Planner) dryRunApply(ctx context.Context, c Change) (*unstructured.Unst
 }
 
 // migration returns the JSON patch that hands the fields of live's
-// client-side apply managers to manager for server-side apply, or nil.
-func migration(live *unstructured.Unstructured, manager string) ([]byte, error) {
+// client-side apply managers to manager for server-side apply, or nil, and
+// those managers.
+func migration(live *unstructured.Unstructured, manager string) ([]byte, map[string]bool, error) {
 	owners := csaupgrade.FindFieldsOwners(live.GetManagedFields(), metav1.ManagedFieldsOperationUpdate, lastAppliedField)
 	names := sets.New[string]()
 	for _, o := range owners {
 		names.Insert(o.Manager)
 	}
 	if names.Len() == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return csaupgrade.UpgradeManagedFieldsPatch(live, names, manager)
+	patch, err := csaupgrade.UpgradeManagedFieldsPatch(live, names, manager)
+	if patch == nil {
+		return nil, nil, err
+	}
+	byName := map[string]bool{}
+	for n := range names {
+		byName[n] = true
+	}
+	return patch, byName, err
 }
 
 // sameApplied reports whether a server-side apply's result leaves the live

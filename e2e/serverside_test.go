@@ -51,6 +51,9 @@ func TestServerSideMigrationRemovesDroppedFields(t *testing.T) {
 			dir := writeFiles(t, map[string]string{"cm.yaml": configMapData("app", map[string]string{"keep": "1", "drop": "2"})})
 			runTool(t, tt.first, ns, dir)
 			rewrite(t, dir, "cm.yaml", configMapData("app", map[string]string{"keep": "1"}))
+			if tt.then[0] == "converge" {
+				checkDropPreviewed(t, tt.then, ns, dir)
+			}
 			runTool(t, tt.then, ns, dir)
 			if d := cmp.Diff(map[string]string{"keep": "1"}, dataKeys(t, ns, "app")); d != "" {
 				t.Errorf("data after dropping a key (-want +got):\n%s", d)
@@ -60,6 +63,17 @@ func TestServerSideMigrationRemovesDroppedFields(t *testing.T) {
 				t.Errorf("re-apply: %q, want unchanged", again.stdout)
 			}
 		})
+	}
+}
+
+// checkDropPreviewed: the diff of the same mode shows the dropped key go.
+func checkDropPreviewed(t *testing.T, apply []string, ns, dir string) {
+	t.Helper()
+	args := append([]string{"diff"}, apply[2:]...)
+	args = append(args, "-n", ns, "-f", dir)
+	d := converge(t, args...)
+	if d.code != 1 || !strings.Contains(d.stdout, "-  drop:") {
+		t.Errorf("converge %s: exit %d, want 1 showing the key drop removed\n%s%s", strings.Join(args, " "), d.code, d.stdout, d.stderr)
 	}
 }
 
