@@ -34,16 +34,13 @@ type Executor struct {
 // the next run.
 func (x *Executor) Execute(ctx context.Context, cs diff.ChangeSet) (Result, error) {
 	var res Result
-	var prunes []diff.Change
 	var targets []waitTarget
-	applies := diff.ChangeSet{}
-	for _, c := range cs.Changes {
-		if c.Action == diff.ActionPrune {
-			prunes = append(prunes, c)
-		} else {
-			applies.Changes = append(applies.Changes, c)
-		}
+	// Plan puts the prunes last.
+	k := len(cs.Changes)
+	for k > 0 && cs.Changes[k-1].Action == diff.ActionPrune {
+		k--
 	}
+	applies, prunes := diff.ChangeSet{Changes: cs.Changes[:k]}, cs.Changes[k:]
 	for _, wave := range waves(applies) {
 		if err := x.set.beforeWave(ctx, wave); err != nil {
 			return res, err
@@ -85,17 +82,15 @@ func (x *Executor) Execute(ctx context.Context, cs diff.ChangeSet) (Result, erro
 }
 
 // waves splits a change set, already in apply order, into runs of equal
-// rank.
+// rank: sub-slices of cs, not copies.
 func waves(cs diff.ChangeSet) [][]diff.Change {
 	var out [][]diff.Change
-	last := -1
-	for _, c := range cs.Changes {
-		r := manifests.Rank(c.ID)
-		if r != last || len(out) == 0 {
-			out = append(out, nil)
-			last = r
+	start := 0
+	for i := 1; i <= len(cs.Changes); i++ {
+		if i == len(cs.Changes) || manifests.Rank(cs.Changes[i].ID) != manifests.Rank(cs.Changes[start].ID) {
+			out = append(out, cs.Changes[start:i:i])
+			start = i
 		}
-		out[len(out)-1] = append(out[len(out)-1], c)
 	}
 	return out
 }
@@ -110,6 +105,10 @@ func (x *Executor) executeWave(ctx context.Context, wave []diff.Change) []Entry 
 
 func (x *Executor) executeOne(ctx context.Context, c diff.Change) Entry {
 	e := Entry{ID: c.ID, Origin: c.Origin, Action: c.Action}
+	if c.Action == diff.ActionUnchanged {
+		x.keep(&e, c.Live)
+		return e
+	}
 	send := func() error { return x.send(ctx, c, &e) }
 	var err error
 	e.Fate, err = x.withRetry(ctx, send)
