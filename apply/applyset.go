@@ -78,7 +78,23 @@ func (w *setWriter) afterPrune(ctx context.Context) error {
 	if w.keepBefore {
 		s = w.before.Union(w.updated)
 	}
-	return w.write(ctx, s)
+	return w.write(ctx, s.Union(w.unmapped()))
+}
+
+// unmapped keeps the kinds of the old record the cluster does not map
+// now (an API briefly unserved): their members could not be listed, so
+// they stay recorded for a later run to prune.
+func (w *setWriter) unmapped() applyset.State {
+	var s applyset.State
+	for _, gk := range w.before.GroupKinds {
+		if _, err := w.clients.Mapper.RESTMapping(gk); err != nil {
+			s.GroupKinds = append(s.GroupKinds, gk)
+		}
+	}
+	if len(s.GroupKinds) > 0 {
+		s.Namespaces = w.before.Namespaces
+	}
+	return s
 }
 
 // write records s in the parent, unless the parent holds it already: a

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/convergehq/converge/diff"
+	"github.com/convergehq/converge/manifests"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/fields"
@@ -18,10 +19,11 @@ import (
 )
 
 // awaitKinds readies a wave that holds custom resources whose CRD the same
-// apply created: it waits until every CRD of the plan is Established,
-// refreshes the RESTMapper, and plans those custom resources again, now
-// against the kinds the cluster serves.
-func (x *Executor) awaitKinds(ctx context.Context, cs diff.ChangeSet, wave []diff.Change) error {
+// apply created: it waits until every CRD of the plan that did not fail is
+// Established, refreshes the RESTMapper, and plans those custom resources
+// again, now against the kinds the cluster serves. It returns, by index in
+// the wave, the custom resources that cannot be applied, and why.
+func (x *Executor) awaitKinds(ctx context.Context, cs diff.ChangeSet, wave []diff.Change, failed map[manifests.ObjectID]bool) map[int]error {
 	pending := false
 	for _, c := range wave {
 		pending = pending || c.Pending
@@ -29,27 +31,31 @@ func (x *Executor) awaitKinds(ctx context.Context, cs diff.ChangeSet, wave []dif
 	if !pending || x.Options.DryRun != DryRunNone {
 		return nil
 	}
+	var waitErr error
 	for _, c := range cs.Changes {
-		if diff.IsCRD(c.ID) && c.Action != diff.ActionPrune {
+		if diff.IsCRD(c.ID) && c.Action != diff.ActionPrune && !failed[c.ID] {
 			if err := x.waitObject(ctx, x.Planner.Resource(c), c.ID.Name, established); err != nil {
-				return fmt.Errorf("%s: wait until established: %w", c.ID, err)
+				waitErr = fmt.Errorf("%s: wait until established: %w", c.ID, err)
+				break
 			}
 		}
 	}
 	x.Planner.ResetMappings()
+	errs := map[int]error{}
 	for i, c := range wave {
 		if !c.Pending {
 			continue
 		}
-		obj, err := x.desired(c)
-		if err != nil {
-			return err
+		if waitErr != nil {
+			errs[i] = waitErr
+			continue
 		}
-		if wave[i], err = x.Planner.PlanObject(ctx, obj); err != nil {
-			return err
+		var err error
+		if wave[i], err = x.Planner.PlanObject(ctx, x.Planner.Replannable(c)); err != nil {
+			errs[i] = err
 		}
 	}
-	return nil
+	return errs
 }
 
 // established reports whether a CRD's Established condition is True.

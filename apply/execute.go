@@ -45,10 +45,8 @@ func (x *Executor) Execute(ctx context.Context, cs diff.ChangeSet) (Result, erro
 		if err := x.set.beforeWave(ctx, wave); err != nil {
 			return res, err
 		}
-		if err := x.awaitKinds(ctx, applies, wave); err != nil {
-			return res, err
-		}
-		entries := x.executeWave(ctx, wave)
+		skip := x.awaitKinds(ctx, applies, wave, failedIDs(res))
+		entries := x.executeWave(ctx, wave, skip)
 		if x.Options.Progress != nil {
 			x.Options.Progress(entries)
 		}
@@ -60,6 +58,9 @@ func (x *Executor) Execute(ctx context.Context, cs diff.ChangeSet) (Result, erro
 		}
 	}
 	if len(res.Failed()) == 0 {
+		if err := x.set.beforeWave(ctx, nil); err != nil {
+			return res, err
+		}
 		res.Entries = append(res.Entries, x.prune(ctx, prunes)...)
 	}
 	if x.outage.down() {
@@ -95,9 +96,20 @@ func waves(cs diff.ChangeSet) [][]diff.Change {
 	return out
 }
 
-func (x *Executor) executeWave(ctx context.Context, wave []diff.Change) []Entry {
+// executeWave applies a wave in parallel; the changes in skip are not
+// sent, and fail with their error.
+func (x *Executor) executeWave(ctx context.Context, wave []diff.Change, skip map[int]error) []Entry {
 	entries := make([]Entry, len(wave))
 	parallel.Do(x.concurrency(), len(wave), func(i int) {
+		if err, ok := skip[i]; ok {
+			c := wave[i]
+			var oe *manifests.ObjectError
+			if !errors.As(err, &oe) {
+				err = &manifests.ObjectError{ID: c.ID, Origin: c.Origin, Op: "apply", Err: err}
+			}
+			entries[i] = Entry{ID: c.ID, Origin: c.Origin, Action: c.Action, Fate: FateFailed, Err: err}
+			return
+		}
 		entries[i] = x.executeOne(ctx, wave[i])
 	})
 	return entries
@@ -105,8 +117,12 @@ func (x *Executor) executeWave(ctx context.Context, wave []diff.Change) []Entry 
 
 func (x *Executor) executeOne(ctx context.Context, c diff.Change) Entry {
 	e := Entry{ID: c.ID, Origin: c.Origin, Action: c.Action}
-	if c.Action == diff.ActionUnchanged {
+	switch c.Action {
+	case diff.ActionUnchanged:
 		x.keep(&e, c.Live)
+		return e
+	case diff.ActionRefused:
+		e.Fate, e.Err = FateFailed, c.Refusal
 		return e
 	}
 	send := func() error { return x.send(ctx, c, &e) }
@@ -121,6 +137,10 @@ func (x *Executor) executeOne(ctx context.Context, c diff.Change) Entry {
 			break
 		}
 		e.Action = c.Action
+		if c.Action == diff.ActionRefused {
+			e.Fate, err = FateFailed, c.Refusal
+			break
+		}
 		e.Fate, err = x.withRetry(ctx, send)
 	}
 	if err != nil {
@@ -135,17 +155,18 @@ func (x *Executor) executeOne(ctx context.Context, c diff.Change) Entry {
 
 // desired recovers the object as written from the change, for re-planning.
 func (x *Executor) desired(c diff.Change) (manifests.Object, error) {
-	src := c.Desired
-	if src == nil {
+	if c.Desired == nil {
 		return manifests.Object{}, errors.New("no desired object to re-plan")
 	}
-	return manifests.Object{Unstructured: src.DeepCopy(), Origin: c.Origin}, nil
+	return x.Planner.Replannable(c), nil
 }
 
 // send performs the one request the change needs. For an object created
 // with generateName it stores the server's name in name.
 func (x *Executor) send(ctx context.Context, c diff.Change, e *Entry) error {
-	if x.Options.DryRun == DryRunClient {
+	// A server dry run cannot send a custom resource whose CRD it only
+	// pretended to create: the kind is not served.
+	if x.Options.DryRun == DryRunClient || (c.Pending && x.Options.DryRun == DryRunServer) {
 		x.keep(e, c.Predicted)
 		return nil
 	}
@@ -223,4 +244,13 @@ func (x *Executor) outageError(res Result) error {
 		}
 	}
 	return e
+}
+
+// failedIDs are the objects that failed so far.
+func failedIDs(res Result) map[manifests.ObjectID]bool {
+	out := map[manifests.ObjectID]bool{}
+	for _, e := range res.Failed() {
+		out[e.ID] = true
+	}
+	return out
 }

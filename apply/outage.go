@@ -96,11 +96,12 @@ func lostResponse(err error) bool {
 		strings.Contains(msg, "use of closed network connection") || strings.Contains(msg, "server closed")
 }
 
-// retriable reports whether a request may be sent again: the server asked
-// for it (429, 503, 504, a server timeout), or it never left.
+// retriable reports whether a request may be sent again: the server
+// refused it before doing anything (429, 503), or it never left. A
+// timeout (504) is not retried: the server may still make the change, and
+// a create sent twice could make two objects.
 func retriable(err error) bool {
-	return apierrors.IsTooManyRequests(err) || apierrors.IsServiceUnavailable(err) ||
-		apierrors.IsServerTimeout(err) || apierrors.IsTimeout(err) || notSent(err)
+	return apierrors.IsTooManyRequests(err) || apierrors.IsServiceUnavailable(err) || notSent(err)
 }
 
 // retryBackoff are the pauses between attempts: under a second in all, so

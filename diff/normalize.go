@@ -82,5 +82,11 @@ func Normalize(obj *unstructured.Unstructured, ignore []IgnoreRule) *unstructure
 }
 
 func isSecret(u *unstructured.Unstructured) bool {
-	return u.GetKind() == "Secret" && u.GroupVersionKind().Group == ""
+	return u != nil && u.GetKind() == "Secret" && u.GroupVersionKind().Group == ""
+}
+
+// secretChange reports whether a change is to a Secret, live or desired:
+// a new object has no live side.
+func secretChange(c Change) bool {
+	return isSecret(c.Live) || isSecret(c.Desired)
 }

@@ -143,6 +143,21 @@ func (p *Planner) Plan(ctx context.Context, set manifests.Set) (ChangeSet, error
 	return cs, errors.Join(errs...)
 }
 
+// Replannable returns the object a change was prepared from, for planning
+// it again: Desired, copied, without the labels Options.Labels stamped.
+func (p *Planner) Replannable(c Change) manifests.Object {
+	obj := c.Desired.DeepCopy()
+	labels := obj.GetLabels()
+	for k := range p.Options.Labels {
+		delete(labels, k)
+	}
+	if len(labels) == 0 {
+		labels = nil
+	}
+	obj.SetLabels(labels)
+	return manifests.Object{Unstructured: obj, Origin: c.Origin}
+}
+
 // PlanObject computes the change for one object.
 func (p *Planner) PlanObject(ctx context.Context, o manifests.Object) (Change, error) {
 	c, modified, err := p.prepare(o)
@@ -228,8 +243,8 @@ func (p *Planner) stampLabels(obj *unstructured.Unstructured) ([]byte, error) {
 		labels = map[string]string{}
 	}
 	for k, v := range p.Options.Labels {
-		if old, ok := labels[k]; ok && old != v {
-			return nil, fmt.Errorf("the manifest sets label %s=%q, and converge sets it to %q: remove the label from the manifest", k, old, v)
+		if old, ok := labels[k]; ok {
+			return nil, fmt.Errorf("the manifest sets label %s=%q, which converge sets itself (to %q): remove the label from the manifest", k, old, v)
 		}
 		labels[k] = v
 	}

@@ -47,7 +47,7 @@ func (e *RefusedError) Unwrap() error { return e.Err }
 
 // refusal builds the RefusedError of a change the server answered with err.
 func refusal(c Change, err error) *RefusedError {
-	return &RefusedError{ID: c.ID, Origin: c.Origin, Reason: serverReason(err, isSecret(c.Live)), Err: err}
+	return &RefusedError{ID: c.ID, Origin: c.Origin, Reason: serverReason(err, secretChange(c)), Err: err}
 }
 
 // serverReason words an Invalid error of the server by its causes. A

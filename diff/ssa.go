@@ -79,6 +79,9 @@ func (p *Planner) finishServerSide(ctx context.Context, c *Change, modified []by
 	case apierrors.IsInvalid(err):
 		p.refuse(ctx, c, err)
 		return nil
+	case err != nil && secretChange(*c):
+		// A webhook's message may quote what it was sent.
+		return fail("server-side apply dry run", fmt.Errorf("%s (the server's message is not shown for a Secret)", apierrors.ReasonForError(err)))
 	case err != nil:
 		return fail("server-side apply dry run", err)
 	}

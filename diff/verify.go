@@ -29,7 +29,7 @@ func (p *Planner) verifyOne(ctx context.Context, c *Change) error {
 		return nil
 	case unverifiable(err):
 		c.Check, c.Unverified = CheckUnverified, err.Error()
-		if isSecret(c.Live) {
+		if secretChange(*c) {
 			// A webhook's message may quote what it was sent.
 			c.Unverified = fmt.Sprintf("%s (the server's message is not shown for a Secret)", apierrors.ReasonForError(err))
 		}
@@ -72,7 +72,7 @@ func (p *Planner) refuse(ctx context.Context, c *Change, err error) {
 	case apierrors.IsInvalid(cerr):
 		// Invalid even as a new object: --force cannot help, and this
 		// is the reason to fix.
-		r.Reason, r.Err = serverReason(cerr, isSecret(c.Live)), cerr
+		r.Reason, r.Err = serverReason(cerr, secretChange(*c)), cerr
 	}
 	if r.Recreatable && p.Options.Force {
 		c.Action, c.Patch, c.PatchType, c.Predicted = ActionReplace, nil, "", predicted

@@ -66,10 +66,12 @@ func TestCRDAndCustomResourcesInOneApply(t *testing.T) {
 				kubectl(t, "delete", "crd", "gadgets."+group, "--timeout=60s")
 			})
 			dir := writeFiles(t, map[string]string{"all.yaml": gadgetSet(group, ns, extra)})
-			args := []string{"-f", dir}
+			// In the default namespace, as the objects name theirs.
+			args := []string{"-f", dir, "--prune", "--applyset", "gadgets-" + ns}
 			if mode == "server-side" {
 				args = append(args, "--server-side")
 			}
+			t.Cleanup(func() { kubectl(t, "delete", "secret", "gadgets-"+ns, "-n", "default") })
 			d := converge(t, append([]string{"diff"}, args...)...)
 			if d.code != 1 || strings.Count(d.stdout, "(create)") != 4 {
 				t.Fatalf("diff of a CRD with its custom resources: exit %d, want 1 with 4 creates\n%s%s", d.code, d.stdout, d.stderr)
@@ -91,6 +93,10 @@ func TestCRDAndCustomResourcesInOneApply(t *testing.T) {
 			r = mustSucceed(t, "re-apply", converge(t, append([]string{"apply"}, args...)...))
 			if strings.Count(r.stdout, "unchanged") != 4 {
 				t.Errorf("re-apply: %q, want 4 unchanged", r.stdout)
+			}
+			la := mustSucceed(t, "kubectl get", kubectl(t, "get", "gadgets."+group, "first", "-n", ns, "-o", "jsonpath={.metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration}"))
+			if strings.Contains(la.stdout, "applyset") {
+				t.Errorf("a custom resource planned again after its CRD holds the part-of label in last-applied: %s", la.stdout)
 			}
 		})
 	}

@@ -136,3 +136,18 @@ func TestOversizedLastAppliedGoesServerSide(t *testing.T) {
 		t.Errorf("re-apply of a large ConfigMap: %q, want unchanged", r.stdout)
 	}
 }
+
+// TestServerSideRefusesAnInvalidNewObject: the server's dry run rejects a
+// new object; converge names the reason and applies nothing.
+func TestServerSideRefusesAnInvalidNewObject(t *testing.T) {
+	ns := testcluster.Namespace(t)
+	bad := strings.Replace(webDeployment, "matchLabels: {app: web}", "matchLabels: {app: other}", 1)
+	dir := writeFiles(t, map[string]string{"web.yaml": bad, "cm.yaml": configMapYAML("settings")})
+	r := converge(t, "apply", "--server-side", "-n", ns, "-f", dir)
+	if r.code == 0 || !strings.Contains(r.stderr, "refuses") || strings.Contains(r.stderr, "goroutine") {
+		t.Fatalf("apply --server-side of an invalid Deployment: exit %d, want a refusal\n%s", r.code, r.stderr)
+	}
+	if _, err := testcluster.Clientset(t).CoreV1().ConfigMaps(ns).Get(ctx(t), "settings", getOpts); err == nil {
+		t.Error("the valid object of a refused set was applied")
+	}
+}
