@@ -176,8 +176,11 @@ func (x *Executor) send(ctx context.Context, c diff.Change, e *Entry) error {
 	}
 	manager := x.Options.manager()
 	r := x.Planner.Resource(c)
+	c, err := x.withCause(c)
+	if err != nil {
+		return err
+	}
 	var out *unstructured.Unstructured
-	var err error
 	switch {
 	case c.ServerSide && (c.Action == diff.ActionCreate || c.Action == diff.ActionConfigure):
 		out, err = x.serverSideApply(ctx, c, dryRun)

@@ -69,6 +69,10 @@ type Options struct {
 	Selector string
 	// Version is converge's version, for the ApplySet tooling annotation.
 	Version string
+	// ChangeCause is written as kubernetes.io/change-cause on every object
+	// the apply creates or changes, outside the last-applied annotation;
+	// an object whose manifest sets one keeps it. "" writes none.
+	ChangeCause string
 	// KeepObjects keeps each object as the server returned it in its
 	// Entry, for -o json|yaml.
 	KeepObjects bool

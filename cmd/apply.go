@@ -9,6 +9,7 @@ import (
 
 	"github.com/convergehq/converge/apply"
 	"github.com/convergehq/converge/diff"
+	"github.com/convergehq/converge/history"
 	"github.com/convergehq/converge/internal/kube"
 	"github.com/convergehq/converge/manifests"
 	"github.com/spf13/cobra"
@@ -31,6 +32,7 @@ type applyFlags struct {
 	ForceConflicts bool
 	Wait           bool
 	Output         string
+	ChangeCause    string
 }
 
 // applyOptions are validated apply settings.
@@ -85,7 +87,7 @@ func (f applyFlags) toOptions() (applyOptions, error) {
 		Load: load,
 		Apply: apply.Options{Concurrency: f.Concurrency, DryRun: dry, FieldManager: f.FieldManager,
 			Force: f.Force, Timeout: f.Timeout, ServerSide: f.ServerSide, ForceConflicts: f.ForceConflicts, Wait: f.Wait,
-			KeepObjects: f.Output == "json" || f.Output == "yaml"},
+			KeepObjects: f.Output == "json" || f.Output == "yaml", ChangeCause: f.ChangeCause},
 		Validation: v,
 		Prune:      prune,
 		Output:     f.Output,
@@ -137,6 +139,7 @@ func newApplyCommand(config *genericclioptions.ConfigFlags, streams genericioopt
 	fl.BoolVar(&f.Force, "force", false, "delete and re-create an object whose change the server refuses to make in place (an immutable field), as kubectl apply --force")
 	fl.BoolVar(&f.ServerSide, "server-side", false, "apply with server-side apply: the server merges, and records --field-manager as the owner of each field; objects applied client-side before are migrated")
 	fl.BoolVar(&f.ForceConflicts, "force-conflicts", false, "with --server-side, take over fields other managers own instead of failing")
+	fl.StringVar(&f.ChangeCause, "change-cause", "", "kubernetes.io/change-cause for every object created or changed (kubectl rollout history shows it); default: \"<short sha> <subject>\" of the git commit holding the manifests, else the command line; a cause in the manifest wins")
 	fl.StringVarP(&f.Output, "output", "o", "", `print "name" (kind/name per object), or the applied objects as a List in "json" or "yaml", instead of kubectl's lines`)
 	fl.BoolVar(&f.Wait, "wait", false, "after applying, wait until every applied object is healthy (kstatus: rollouts done, Jobs complete, PVCs bound, Ready conditions)")
 	fl.DurationVar(&f.Timeout, "timeout", 0, "how long --wait waits for health (0 means 5m), and --force for a deleted object to go (0 means 2m)")
@@ -150,6 +153,9 @@ func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o appl
 	}
 	set = set.Select(o.Prune.Selector)
 	tuneGC(set.Len(), os.Getenv)
+	if o.Apply.ChangeCause == "" {
+		o.Apply.ChangeCause = history.DefaultCause(inputPaths(o.Load), commandLine(os.Args))
+	}
 	printWarnings(streams.ErrOut, set)
 	out := streams.Out
 	clients, err := kube.New(config)
@@ -257,4 +263,21 @@ func validateSet(ctx context.Context, config *genericclioptions.ConfigFlags, v v
 		return nil
 	}
 	return fmt.Errorf("%s: %d validation problem(s):\n%s", prefix, len(problems), strings.Join(msgs, "\n"))
+}
+
+// inputPaths are the paths an apply reads: -f's, or -k's directory.
+func inputPaths(o manifests.Options) []string {
+	if o.Kustomize != "" {
+		return []string{o.Kustomize}
+	}
+	return o.Paths
+}
+
+// commandLine is the command as a change-cause: "converge" and its
+// arguments.
+func commandLine(args []string) []string {
+	if len(args) == 0 {
+		return nil
+	}
+	return append([]string{"converge"}, args[1:]...)
 }

@@ -42,6 +42,10 @@ type Options struct {
 	// ForceConflicts takes over fields other managers own, with
 	// ServerSide.
 	ForceConflicts bool
+	// KeepAnnotations are annotations a server-side apply sends with their
+	// live values when the manifest does not set them: annotations apply
+	// writes outside the manifest, such as the change-cause.
+	KeepAnnotations []string
 }
 
 // Planner computes changes against one cluster.

@@ -50,7 +50,7 @@ func (p *Planner) finishServerSide(ctx context.Context, c *Change, modified []by
 	fail := func(op string, err error) error {
 		return &manifests.ObjectError{ID: c.ID, Origin: c.Origin, Op: op, Err: err}
 	}
-	body, err := encode(c.Desired.Object)
+	body, err := encode(p.keepLive(c.Desired, c.Live).Object)
 	if err != nil {
 		return fail("encode", err)
 	}
@@ -165,4 +165,50 @@ func sameApplied(live, result *unstructured.Unstructured) bool {
 // other.
 func serverSideKey(force bool, modified []byte) []byte {
 	return append([]byte(fmt.Sprintf("server-side apply force=%t\x00", force)), modified...)
+}
+
+// keepLive returns desired with the live values of Options.KeepAnnotations
+// the manifest does not set, so a server-side apply keeps them (such as the
+// change-cause of the last change) instead of removing what it owned.
+func (p *Planner) keepLive(desired, live *unstructured.Unstructured) *unstructured.Unstructured {
+	if live == nil || len(p.Options.KeepAnnotations) == 0 {
+		return desired
+	}
+	have, keep := desired.GetAnnotations(), map[string]string{}
+	for _, k := range p.Options.KeepAnnotations {
+		if v, ok := live.GetAnnotations()[k]; ok {
+			if _, set := have[k]; !set {
+				keep[k] = v
+			}
+		}
+	}
+	if len(keep) == 0 {
+		return desired
+	}
+	return WithAnnotations(desired, keep)
+}
+
+// WithAnnotations returns obj with the annotations added, sharing all of
+// obj but its metadata, which is copied: obj itself is not changed.
+func WithAnnotations(obj *unstructured.Unstructured, add map[string]string) *unstructured.Unstructured {
+	out := &unstructured.Unstructured{Object: make(map[string]any, len(obj.Object))}
+	for k, v := range obj.Object {
+		out.Object[k] = v
+	}
+	md := map[string]any{}
+	if old, ok := obj.Object["metadata"].(map[string]any); ok {
+		for k, v := range old {
+			md[k] = v
+		}
+	}
+	out.Object["metadata"] = md
+	annots := out.GetAnnotations()
+	if annots == nil {
+		annots = map[string]string{}
+	}
+	for k, v := range add {
+		annots[k] = v
+	}
+	out.SetAnnotations(annots)
+	return out
 }
