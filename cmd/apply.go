@@ -273,11 +273,29 @@ func inputPaths(o manifests.Options) []string {
 	return o.Paths
 }
 
+// credentialFlags take a credential as their value; a change-cause, which
+// anyone who can read the object sees, never holds it.
+var credentialFlags = map[string]bool{"--token": true, "--password": true, "--username": true}
+
 // commandLine is the command as a change-cause: "converge" and its
-// arguments.
+// arguments, with the values of credential flags redacted.
 func commandLine(args []string) []string {
 	if len(args) == 0 {
 		return nil
 	}
-	return append([]string{"converge"}, args[1:]...)
+	out := []string{"converge"}
+	for i := 1; i < len(args); i++ {
+		a := args[i]
+		name, _, hasValue := strings.Cut(a, "=")
+		switch {
+		case credentialFlags[name] && hasValue:
+			a = name + "=<redacted>"
+		case credentialFlags[a] && i+1 < len(args):
+			out = append(out, a)
+			a = "<redacted>"
+			i++
+		}
+		out = append(out, a)
+	}
+	return out
 }

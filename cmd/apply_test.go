@@ -175,3 +175,11 @@ func TestDryRunSuffix(t *testing.T) {
 		})
 	}
 }
+
+func TestCommandLineRedactsCredentials(t *testing.T) {
+	got := strings.Join(commandLine([]string{"/usr/bin/converge", "apply", "-f", "app/", "--token", "s3cr3t", "--password=hunter2", "--username", "me", "-n", "shop"}), " ")
+	want := "converge apply -f app/ --token <redacted> --password=<redacted> --username <redacted> -n shop"
+	if got != want {
+		t.Errorf("commandLine = %q, want %q", got, want)
+	}
+}
