@@ -31,13 +31,10 @@ type setWriter struct {
 	current applyset.State
 }
 
-// stateOf is the group-kinds and namespaces of the objects cs applies.
-func stateOf(cs diff.ChangeSet) applyset.State {
+// stateOf is the group-kinds and namespaces of the objects of changes.
+func stateOf(changes []diff.Change) applyset.State {
 	var s applyset.State
-	for _, c := range cs.Changes {
-		if c.Action == diff.ActionPrune {
-			continue
-		}
+	for _, c := range changes {
 		s.GroupKinds = append(s.GroupKinds, schema.GroupKind{Group: c.ID.Group, Kind: c.ID.Kind})
 		if c.Mapping != nil && c.Mapping.Scope.Name() == meta.RESTScopeNameNamespace {
 			s.Namespaces = append(s.Namespaces, c.ID.Namespace)

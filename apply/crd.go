@@ -60,6 +60,9 @@ func (x *Executor) awaitKinds(ctx context.Context, cs diff.ChangeSet, wave []dif
 
 // established reports whether a CRD's Established condition is True.
 func established(u *unstructured.Unstructured) bool {
+	if u == nil {
+		return false
+	}
 	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
 	for _, c := range conds {
 		m, _ := c.(map[string]any)
@@ -70,8 +73,16 @@ func established(u *unstructured.Unstructured) bool {
 	return false
 }
 
-// waitObject watches the named object until done says so, or
-// Options.Timeout passes.
+// notDoneError is a wait that ran out of time.
+type notDoneError struct{ after time.Duration }
+
+func (e *notDoneError) Error() string {
+	return fmt.Sprintf("not done after %s; raise --timeout", e.after)
+}
+
+// waitObject lists and watches the named object until done says so, or
+// Options.Timeout passes (a *notDoneError). done is given nil while the
+// object does not exist.
 func (x *Executor) waitObject(ctx context.Context, r dynamic.ResourceInterface, name string, done func(*unstructured.Unstructured) bool) error {
 	ctx, cancel := context.WithTimeout(ctx, x.timeout())
 	defer cancel()
@@ -86,12 +97,23 @@ func (x *Executor) waitObject(ctx context.Context, r dynamic.ResourceInterface, 
 			return r.Watch(ctx, o)
 		},
 	}
-	_, err := watchtools.UntilWithSync(ctx, lw, &unstructured.Unstructured{}, nil, func(ev watch.Event) (bool, error) {
+	pre := func(store cache.Store) (bool, error) {
+		items := store.List()
+		if len(items) == 0 {
+			return done(nil), nil
+		}
+		u, ok := items[0].(*unstructured.Unstructured)
+		return ok && done(u), nil
+	}
+	_, err := watchtools.UntilWithSync(ctx, lw, &unstructured.Unstructured{}, pre, func(ev watch.Event) (bool, error) {
 		u, ok := ev.Object.(*unstructured.Unstructured)
+		if ev.Type == watch.Deleted {
+			return done(nil), nil
+		}
 		return ok && done(u), nil
 	})
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, watchtools.ErrWatchClosed) && ctx.Err() != nil {
-		return fmt.Errorf("not done after %s; raise --timeout", x.timeout())
+		return &notDoneError{after: x.timeout()}
 	}
 	return err
 }

@@ -87,8 +87,9 @@ func notSent(err error) bool {
 // lostResponse reports whether err is a connection that broke after the
 // request was sent.
 func lostResponse(err error) bool {
-	if _, ok := err.(apierrors.APIStatus); ok || errors.As(err, new(apierrors.APIStatus)) {
-		return false
+	var status apierrors.APIStatus
+	if errors.As(err, &status) {
+		return false // the server answered
 	}
 	msg := err.Error()
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||

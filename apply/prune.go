@@ -93,15 +93,11 @@ func (x *Executor) prune(ctx context.Context, prunes []diff.Change) []Entry {
 			x.Options.Progress(entries)
 		}
 		out = append(out, entries...)
-		if failed(entries) {
+		if len(Result{Entries: entries}.Failed()) > 0 {
 			break // keep the rest for the next run
 		}
 	}
 	return out
-}
-
-func failed(entries []Entry) bool {
-	return slices.ContainsFunc(entries, func(e Entry) bool { return e.Err != nil })
 }
 
 // delete removes one member, bound to the uid that was listed.

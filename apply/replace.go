@@ -2,14 +2,14 @@ package apply
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/convergehq/converge/diff"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/types"
-	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/dynamic"
 )
 
@@ -48,43 +48,23 @@ func (x *Executor) replace(ctx context.Context, c diff.Change, dryRun bool) erro
 	return nil
 }
 
-// waitGone waits, with a watch, until the object of that name and uid no
-// longer exists, or Options.Timeout passes.
+// waitGone waits until the object of that name and uid no longer exists,
+// or Options.Timeout passes.
 func (x *Executor) waitGone(ctx context.Context, r dynamic.ResourceInterface, name string, uid types.UID) error {
-	timeout := x.timeout()
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	sel := fields.OneTermEqualSelector("metadata.name", name).String()
-	for {
-		list, err := r.List(ctx, metav1.ListOptions{FieldSelector: sel})
-		if err != nil {
-			return fmt.Errorf("wait for the delete: %w", err)
+	var last *unstructured.Unstructured
+	err := x.waitObject(ctx, r, name, func(u *unstructured.Unstructured) bool {
+		if u != nil && u.GetUID() == uid {
+			last = u
+			return false
 		}
-		if len(list.Items) == 0 || list.Items[0].GetUID() != uid {
-			return nil
-		}
-		w, err := r.Watch(ctx, metav1.ListOptions{FieldSelector: sel, ResourceVersion: list.GetResourceVersion()})
-		if err != nil {
-			return fmt.Errorf("wait for the delete: %w", err)
-		}
-		gone := deletedEvent(w)
-		w.Stop()
-		if gone {
-			return nil
-		}
-		if ctx.Err() != nil {
-			return fmt.Errorf("deleted, but still present after %s (finalizers %v); nothing was re-created: apply again once it is gone", timeout, list.Items[0].GetFinalizers())
-		}
+		return true
+	})
+	var notDone *notDoneError
+	if errors.As(err, &notDone) && last != nil {
+		return fmt.Errorf("deleted, but still present after %s (finalizers %v); nothing was re-created: apply again once it is gone", notDone.after, last.GetFinalizers())
 	}
-}
-
-// deletedEvent reads w until a Deleted event (true) or the end of the watch
-// (false).
-func deletedEvent(w watch.Interface) bool {
-	for ev := range w.ResultChan() {
-		if ev.Type == watch.Deleted {
-			return true
-		}
+	if err != nil {
+		return fmt.Errorf("wait for the delete: %w", err)
 	}
-	return false
+	return nil
 }

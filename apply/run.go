@@ -11,7 +11,6 @@ import (
 	"github.com/convergehq/converge/internal/kube"
 	"github.com/convergehq/converge/manifests"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 // PlanError means the set could not be planned, so nothing was applied.
@@ -79,7 +78,7 @@ func Plan(ctx context.Context, clients *kube.Clients, set manifests.Set, opts Op
 	if err != nil || x.set == nil {
 		return x, cs, err
 	}
-	x.set.start(before, stateOf(cs))
+	x.set.start(before, stateOf(cs.Changes)) // no prunes in cs yet
 	members, err := applyset.Members(ctx, clients, x.set.parent, before.Union(x.set.updated),
 		applyset.MemberOptions{Selector: opts.Selector, Concurrency: x.concurrency(), Cached: planner.Listed})
 	planner.ForgetListed()
@@ -99,12 +98,7 @@ func Plan(ctx context.Context, clients *kube.Clients, set manifests.Set, opts Op
 // readWhole replaces the metadata of the members to prune with the whole
 // objects, to show them: one LIST per resource and namespace that has any.
 func (x *Executor) readWhole(ctx context.Context, prunes []diff.Change) error {
-	var s applyset.State
-	for _, c := range prunes {
-		s.GroupKinds = append(s.GroupKinds, schema.GroupKind{Group: c.ID.Group, Kind: c.ID.Kind})
-		s.Namespaces = append(s.Namespaces, c.ID.Namespace)
-	}
-	whole, err := applyset.Members(ctx, x.Planner.Clients, x.set.parent, s.Union(applyset.State{}),
+	whole, err := applyset.Members(ctx, x.Planner.Clients, x.set.parent, stateOf(prunes),
 		applyset.MemberOptions{Selector: x.Options.Selector, Concurrency: x.concurrency(), Full: true})
 	if err != nil {
 		return err

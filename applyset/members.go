@@ -83,13 +83,10 @@ func Members(ctx context.Context, clients *kube.Clients, p Parent, s State, o Me
 // fromCache picks the members out of objects listed before.
 func fromCache(t listTask, objs map[string]*unstructured.Unstructured, sel labels.Selector) []Member {
 	var out []Member
-	gvk := t.mapping.GroupVersionKind
 	for _, o := range objs {
-		if o == nil || !sel.Matches(labels.Set(o.GetLabels())) {
-			continue
+		if o != nil && sel.Matches(labels.Set(o.GetLabels())) {
+			out = append(out, member(t, o))
 		}
-		out = append(out, Member{Mapping: t.mapping, Object: o, UID: o.GetUID(),
-			ID: manifests.ObjectID{Group: gvk.Group, Kind: gvk.Kind, Namespace: o.GetNamespace(), Name: o.GetName()}})
 	}
 	return out
 }
@@ -119,33 +116,22 @@ func listTasks(mapper meta.RESTMapper, s State) []listTask {
 }
 
 func listOne(ctx context.Context, clients *kube.Clients, t listTask, sel string, full bool) ([]Member, error) {
-	opts := metav1.ListOptions{LabelSelector: sel}
-	gvk := t.mapping.GroupVersionKind
-	var objs []*unstructured.Unstructured
-	if full {
-		list, err := clients.Dynamic.Resource(t.mapping.Resource).Namespace(t.namespace).List(ctx, opts)
-		if err != nil {
-			return nil, listError(gvk, t.namespace, err)
-		}
-		for i := range list.Items {
-			objs = append(objs, &list.Items[i])
-		}
-	} else {
-		list, err := clients.Metadata.Resource(t.mapping.Resource).Namespace(t.namespace).List(ctx, opts)
-		if err != nil {
-			return nil, listError(gvk, t.namespace, err)
-		}
-		for i := range list.Items {
-			objs = append(objs, kube.MetadataObject(gvk, &list.Items[i]))
-		}
+	objs, err := clients.List(ctx, t.mapping, t.namespace, metav1.ListOptions{LabelSelector: sel}, full)
+	if err != nil {
+		return nil, listError(t.mapping.GroupVersionKind, t.namespace, err)
 	}
 	out := make([]Member, len(objs))
 	for i, o := range objs {
-		o.SetGroupVersionKind(gvk)
-		out[i] = Member{Mapping: t.mapping, Object: o, UID: o.GetUID(),
-			ID: manifests.ObjectID{Group: gvk.Group, Kind: gvk.Kind, Namespace: o.GetNamespace(), Name: o.GetName()}}
+		out[i] = member(t, o)
 	}
 	return out, nil
+}
+
+// member is the Member of a listed object.
+func member(t listTask, o *unstructured.Unstructured) Member {
+	gvk := t.mapping.GroupVersionKind
+	return Member{Mapping: t.mapping, Object: o, UID: o.GetUID(),
+		ID: manifests.ObjectID{Group: gvk.Group, Kind: gvk.Kind, Namespace: o.GetNamespace(), Name: o.GetName()}}
 }
 
 func listError(gvk schema.GroupVersionKind, ns string, err error) error {

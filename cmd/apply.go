@@ -176,7 +176,7 @@ func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o appl
 		o.Apply.Memo = memo
 		defer saveMemo(memo, streams.ErrOut)
 	}
-	o.Apply.Planned = func(cs diff.ChangeSet) { warnUnverified(streams.ErrOut, cs) }
+	o.Apply.Planned = func(cs diff.ChangeSet) { warnPlan(streams.ErrOut, cs) }
 	o.Apply.Progress = progressPrinter(out, o.Output, dryRunSuffix(o.Apply.DryRun))
 	var waiting *waitPrinter
 	if o.Apply.Wait {

@@ -166,7 +166,7 @@ func runDiff(ctx context.Context, config *genericclioptions.ConfigFlags, o diffO
 			return fail(err)
 		}
 	}
-	warnUnverified(streams.ErrOut, cs)
+	warnPlan(streams.ErrOut, cs)
 	report := diff.NewReport(cs, o.Ignore)
 	if err := writeDiff(ctx, report, o.Output, streams); err != nil {
 		return fail(err)

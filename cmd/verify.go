@@ -34,9 +34,10 @@ func saveMemo(m *diff.FileMemo, errOut io.Writer) {
 	}
 }
 
-// warnUnverified names the changes whose local prediction the server could
-// not be asked to confirm.
-func warnUnverified(errOut io.Writer, cs diff.ChangeSet) {
+// warnPlan prints the plan's warnings: each change's own (such as one
+// applied server-side because it is too large), then the changes whose
+// local prediction the server could not be asked to confirm.
+func warnPlan(errOut io.Writer, cs diff.ChangeSet) {
 	for _, c := range cs.Changes {
 		if c.Warning != "" {
 			fmt.Fprintf(errOut, "warning: %s from %s: %s\n", c.ID, c.Origin, c.Warning)

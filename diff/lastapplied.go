@@ -62,13 +62,22 @@ func withLastApplied(obj *unstructured.Unstructured) (*unstructured.Unstructured
 // would give it, and returns kubectl's modified configuration: obj
 // serialised with that annotation.
 func setLastApplied(obj *unstructured.Unstructured) ([]byte, error) {
+	if err := annotateLastApplied(obj); err != nil {
+		return nil, err
+	}
+	return encode(obj.Object)
+}
+
+// annotateLastApplied gives obj, in place, the last-applied annotation
+// kubectl would give it.
+func annotateLastApplied(obj *unstructured.Unstructured) error {
 	annots, plain, err := stripLastApplied(obj)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	annots[LastAppliedAnnotation] = string(plain)
 	obj.SetAnnotations(annots)
-	return encode(obj.Object)
+	return nil
 }
 
 // originalConfiguration returns the last-applied annotation of live, or nil.

@@ -87,16 +87,19 @@ func (p *Planner) prefetchWith(ctx context.Context, objs []manifests.Object, thr
 // list reads every object of a resource in a namespace, by name; nil when
 // the LIST fails.
 func (p *Planner) list(ctx context.Context, m *meta.RESTMapping, ns string) map[string]*unstructured.Unstructured {
-	list, err := p.resource(m, ns).List(ctx, metav1.ListOptions{})
+	return p.listByName(ctx, m, ns, true)
+}
+
+// listByName reads a resource in a namespace, whole or only metadata, by
+// name; nil when the LIST fails: those objects are then read one by one.
+func (p *Planner) listByName(ctx context.Context, m *meta.RESTMapping, ns string, whole bool) map[string]*unstructured.Unstructured {
+	objs, err := p.Clients.List(ctx, m, ns, metav1.ListOptions{}, whole)
 	if err != nil {
 		return nil
 	}
-	byName := make(map[string]*unstructured.Unstructured, len(list.Items))
-	for i := range list.Items {
-		item := &list.Items[i]
-		// Items of a LIST carry no apiVersion and kind of their own.
-		item.SetGroupVersionKind(m.GroupVersionKind)
-		byName[item.GetName()] = item
+	byName := make(map[string]*unstructured.Unstructured, len(objs))
+	for _, o := range objs {
+		byName[o.GetName()] = o
 	}
 	return byName
 }

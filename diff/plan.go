@@ -231,12 +231,9 @@ func (p *Planner) lastApplied(obj *unstructured.Unstructured) ([]byte, error) {
 	if len(p.Options.Labels) == 0 {
 		return setLastApplied(obj)
 	}
-	annots, plain, err := stripLastApplied(obj)
-	if err != nil {
+	if err := annotateLastApplied(obj); err != nil {
 		return nil, err
 	}
-	annots[LastAppliedAnnotation] = string(plain)
-	obj.SetAnnotations(annots)
 	return p.stampLabels(obj)
 }
 

@@ -3,11 +3,9 @@ package diff
 import (
 	"context"
 
-	"github.com/convergehq/converge/internal/kube"
 	"github.com/convergehq/converge/internal/parallel"
 	"github.com/convergehq/converge/manifests"
 	"k8s.io/apimachinery/pkg/api/meta"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
@@ -82,22 +80,7 @@ func (p *Planner) prefetchMetadata(ctx context.Context, changes []Change, indexe
 // namespace, by name, as objects that hold only apiVersion, kind and the
 // metadata a memo key needs (see liveVersion); nil when the LIST fails.
 func (p *Planner) listMetadata(ctx context.Context, m *meta.RESTMapping, ns string) map[string]*unstructured.Unstructured {
-	r := p.Clients.Metadata.Resource(m.Resource)
-	var list *metav1.PartialObjectMetadataList
-	var err error
-	if m.Scope.Name() == meta.RESTScopeNameNamespace {
-		list, err = r.Namespace(ns).List(ctx, metav1.ListOptions{})
-	} else {
-		list, err = r.List(ctx, metav1.ListOptions{})
-	}
-	if err != nil {
-		return nil
-	}
-	byName := make(map[string]*unstructured.Unstructured, len(list.Items))
-	for i := range list.Items {
-		byName[list.Items[i].Name] = kube.MetadataObject(m.GroupVersionKind, &list.Items[i])
-	}
-	return byName
+	return p.listByName(ctx, m, ns, false)
 }
 
 // pick returns the objects at the indexes.

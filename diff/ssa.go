@@ -2,6 +2,7 @@ package diff
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -104,10 +105,7 @@ func (p *Planner) finishServerSide(ctx context.Context, c *Change, modified []by
 // conflict: the former lists its causes.
 func isApplyConflict(err error) bool {
 	var status apierrors.APIStatus
-	if s, ok := err.(apierrors.APIStatus); ok {
-		status = s
-	}
-	return status != nil && status.Status().Details != nil && len(status.Status().Details.Causes) > 0
+	return errors.As(err, &status) && status.Status().Details != nil && len(status.Status().Details.Causes) > 0
 }
 
 // dryRunApply sends the change's apply patch with dryRun=All. Before a

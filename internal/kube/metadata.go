@@ -1,6 +1,9 @@
 package kube
 
 import (
+	"context"
+
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -22,4 +25,33 @@ func MetadataObject(gvk schema.GroupVersionKind, item *metav1.PartialObjectMetad
 	u.SetOwnerReferences(item.OwnerReferences)
 	u.SetDeletionTimestamp(item.DeletionTimestamp)
 	return u
+}
+
+// List reads the objects of a resource in a namespace ("" for a
+// cluster-scoped resource, or all namespaces): whole, or only their
+// metadata (see MetadataObject). Each carries apiVersion and kind, which
+// the items of a LIST lack.
+func (c *Clients) List(ctx context.Context, m *meta.RESTMapping, ns string, opts metav1.ListOptions, whole bool) ([]*unstructured.Unstructured, error) {
+	gvk := m.GroupVersionKind
+	if whole {
+		list, err := c.Dynamic.Resource(m.Resource).Namespace(ns).List(ctx, opts)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*unstructured.Unstructured, len(list.Items))
+		for i := range list.Items {
+			out[i] = &list.Items[i]
+			out[i].SetGroupVersionKind(gvk)
+		}
+		return out, nil
+	}
+	list, err := c.Metadata.Resource(m.Resource).Namespace(ns).List(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*unstructured.Unstructured, len(list.Items))
+	for i := range list.Items {
+		out[i] = MetadataObject(gvk, &list.Items[i])
+	}
+	return out, nil
 }
