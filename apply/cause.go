@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 
 	"github.com/convergehq/converge/diff"
-	"github.com/convergehq/converge/history"
 )
+
+// ChangeCauseAnnotation is the annotation kubectl rollout history shows.
+const ChangeCauseAnnotation = "kubernetes.io/change-cause"
 
 // withCause returns the change with Options.ChangeCause stamped on what it
 // sends: the object it creates, or its patch. The cause stays out of the
@@ -16,7 +18,7 @@ func (x *Executor) withCause(c diff.Change) (diff.Change, error) {
 	if cause == "" || c.Desired == nil {
 		return c, nil
 	}
-	if _, ok := c.Desired.GetAnnotations()[history.ChangeCauseAnnotation]; ok {
+	if _, ok := c.Desired.GetAnnotations()[ChangeCauseAnnotation]; ok {
 		return c, nil
 	}
 	switch {
@@ -27,7 +29,7 @@ func (x *Executor) withCause(c diff.Change) (diff.Change, error) {
 		}
 		c.Patch = patch
 	case c.Action == diff.ActionCreate || c.Action == diff.ActionReplace:
-		c.Desired = diff.WithAnnotations(c.Desired, map[string]string{history.ChangeCauseAnnotation: cause})
+		c.Desired = diff.WithAnnotations(c.Desired, map[string]string{ChangeCauseAnnotation: cause})
 	}
 	return c, nil
 }
@@ -48,6 +50,6 @@ func stampPatch(patch []byte, cause string) ([]byte, error) {
 		annots = map[string]any{}
 		md["annotations"] = annots
 	}
-	annots[history.ChangeCauseAnnotation] = cause
+	annots[ChangeCauseAnnotation] = cause
 	return json.Marshal(m)
 }

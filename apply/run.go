@@ -7,7 +7,6 @@ import (
 
 	"github.com/convergehq/converge/applyset"
 	"github.com/convergehq/converge/diff"
-	"github.com/convergehq/converge/history"
 	"github.com/convergehq/converge/internal/kube"
 	"github.com/convergehq/converge/manifests"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -62,7 +61,7 @@ func Plan(ctx context.Context, clients *kube.Clients, set manifests.Set, opts Op
 		ServerSide: opts.ServerSide, ForceConflicts: opts.ForceConflicts,
 		// apply writes the change-cause outside the manifest; a
 		// server-side apply (and its preview) keeps it.
-		KeepAnnotations: []string{history.ChangeCauseAnnotation},
+		KeepAnnotations: []string{ChangeCauseAnnotation},
 	}}
 	x := &Executor{Planner: planner, Options: opts}
 	var before applyset.State

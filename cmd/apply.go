@@ -33,6 +33,7 @@ type applyFlags struct {
 	Wait           bool
 	Output         string
 	ChangeCause    string
+	HistoryLimit   int
 }
 
 // applyOptions are validated apply settings.
@@ -44,6 +45,8 @@ type applyOptions struct {
 	Output string
 	// Validation is what --validate and the schema flags ask for.
 	Validation validation
+	// HistoryLimit is how many revisions of the ApplySet to keep.
+	HistoryLimit int
 }
 
 // toOptions validates flags and turns them into options. It is pure.
@@ -52,13 +55,9 @@ func (f applyFlags) toOptions() (applyOptions, error) {
 	if err != nil {
 		return applyOptions{}, err
 	}
-	dry := apply.DryRun(f.DryRun)
-	switch dry {
-	case "":
-		dry = apply.DryRunNone
-	case apply.DryRunNone, apply.DryRunClient, apply.DryRunServer:
-	default:
-		return applyOptions{}, fmt.Errorf("invalid --dry-run %q: use none, client or server", f.DryRun)
+	dry, err := parseDryRun(f.DryRun)
+	if err != nil {
+		return applyOptions{}, err
 	}
 	v, err := f.schemaFlags.validation(f.Validate)
 	if err != nil {
@@ -83,15 +82,31 @@ func (f applyFlags) toOptions() (applyOptions, error) {
 	if f.Timeout < 0 {
 		return applyOptions{}, fmt.Errorf("invalid --timeout %s: use a positive duration such as 90s, or 0 for the default", f.Timeout)
 	}
+	if f.HistoryLimit < 0 {
+		return applyOptions{}, fmt.Errorf("invalid --history-limit %d: use a positive number of revisions, or 0 to keep them all", f.HistoryLimit)
+	}
 	return applyOptions{
 		Load: load,
 		Apply: apply.Options{Concurrency: f.Concurrency, DryRun: dry, FieldManager: f.FieldManager,
 			Force: f.Force, Timeout: f.Timeout, ServerSide: f.ServerSide, ForceConflicts: f.ForceConflicts, Wait: f.Wait,
 			KeepObjects: f.Output == "json" || f.Output == "yaml", ChangeCause: f.ChangeCause},
-		Validation: v,
-		Prune:      prune,
-		Output:     f.Output,
+		Validation:   v,
+		Prune:        prune,
+		Output:       f.Output,
+		HistoryLimit: f.HistoryLimit,
 	}, nil
+}
+
+// parseDryRun reads kubectl's --dry-run values: none (or ""), client,
+// server.
+func parseDryRun(v string) (apply.DryRun, error) {
+	switch d := apply.DryRun(v); d {
+	case "":
+		return apply.DryRunNone, nil
+	case apply.DryRunNone, apply.DryRunClient, apply.DryRunServer:
+		return d, nil
+	}
+	return "", fmt.Errorf("invalid --dry-run %q: use none, client or server", v)
 }
 
 // parseValidate reads kubectl's --validate values: true/strict, warn,
@@ -142,6 +157,7 @@ func newApplyCommand(config *genericclioptions.ConfigFlags, streams genericioopt
 	fl.StringVar(&f.ChangeCause, "change-cause", "", "kubernetes.io/change-cause for every object created or changed (kubectl rollout history shows it); default: \"<short sha> <subject>\" of the git commit holding the manifests, else the command line; a cause in the manifest wins")
 	fl.StringVarP(&f.Output, "output", "o", "", `print "name" (kind/name per object), or the applied objects as a List in "json" or "yaml", instead of kubectl's lines`)
 	fl.BoolVar(&f.Wait, "wait", false, "after applying, wait until every applied object is healthy (kstatus: rollouts done, Jobs complete, PVCs bound, Ready conditions)")
+	fl.IntVar(&f.HistoryLimit, "history-limit", history.DefaultLimit, "with --applyset, how many revisions of the set to keep for converge history and undo (0 keeps all)")
 	fl.DurationVar(&f.Timeout, "timeout", 0, "how long --wait waits for health (0 means 5m), and --force for a deleted object to go (0 means 2m)")
 	return cmd
 }
@@ -153,9 +169,7 @@ func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o appl
 	}
 	set = set.Select(o.Prune.Selector)
 	tuneGC(set.Len(), os.Getenv)
-	if o.Apply.ChangeCause == "" {
-		o.Apply.ChangeCause = history.DefaultCause(inputPaths(o.Load), commandLine(os.Args))
-	}
+	source := defaultCause(&o)
 	printWarnings(streams.ErrOut, set)
 	out := streams.Out
 	clients, err := kube.New(config)
@@ -183,9 +197,12 @@ func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o appl
 		waiting = newWaitPrinter(streams.ErrOut)
 		o.Apply.WaitProgress = waiting.update
 	}
-	res, err := apply.Run(ctx, clients, set, o.Apply)
+	res, rev, err := history.Apply(ctx, clients, set, history.ApplyOptions{Apply: o.Apply, Source: source, Limit: o.HistoryLimit})
 	if waiting != nil {
 		waiting.finish()
+	}
+	if rev != nil {
+		fmt.Fprintf(streams.ErrOut, "recorded revision %d of applyset %s (converge history --applyset %s)\n", rev.Number, o.Apply.ApplySet.Name, o.Apply.ApplySet.Name)
 	}
 	if o.Apply.KeepObjects {
 		if perr := printObjects(out, o.Output, res); perr != nil && err == nil {
@@ -193,6 +210,27 @@ func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o appl
 		}
 	}
 	return err
+}
+
+// defaultCause reads where the manifests come from, for the revision of
+// an ApplySet, and fills in the change-cause when none was given: the git
+// commit, else the command line.
+func defaultCause(o *applyOptions) history.Source {
+	paths := inputPaths(o.Load)
+	if o.Prune.ApplySet == "" {
+		if o.Apply.ChangeCause == "" {
+			o.Apply.ChangeCause = history.DefaultCause(paths, commandLine(os.Args))
+		}
+		return history.Source{}
+	}
+	source := history.ReadSource(paths)
+	if o.Apply.ChangeCause == "" {
+		o.Apply.ChangeCause = source.Cause()
+	}
+	if o.Apply.ChangeCause == "" {
+		o.Apply.ChangeCause = strings.Join(commandLine(os.Args), " ")
+	}
+	return source
 }
 
 // checkServerSide applies kubectl's rules for --server-side.

@@ -46,7 +46,8 @@ turns on the same objects.`,
 	config.AddFlags(root.PersistentFlags())
 	profile.add(root.PersistentFlags())
 	logs.add(root.PersistentFlags())
-	root.AddCommand(newApplyCommand(config, streams), newRenderCommand(streams), newValidateCommand(config, streams), newDiffCommand(config, streams), newVersionCommand(streams))
+	root.AddCommand(newApplyCommand(config, streams), newRenderCommand(streams), newValidateCommand(config, streams), newDiffCommand(config, streams),
+		newHistoryCommand(config, streams), newUndoCommand(config, streams), newVersionCommand(streams))
 	return root, profile
 }
 

@@ -193,10 +193,8 @@ func (p *Planner) prepare(o manifests.Object) (Change, []byte, error) {
 		// the annotation the object can only be applied server-side.
 		c.ServerSide = true
 		c.Warning = fmt.Sprintf("its last-applied annotation would be %d bytes, over the server's limit of %d for all annotations: applied server-side, without it", len(obj.GetAnnotations()[LastAppliedAnnotation]), maxAnnotationsSize)
+		// obj keeps the labels lastApplied stamped.
 		_, modified, err = stripLastApplied(obj)
-	}
-	if err == nil && len(p.Options.Labels) > 0 && c.ServerSide {
-		modified, err = p.stampLabels(obj)
 	}
 	if err != nil {
 		return c, nil, &manifests.ObjectError{ID: c.ID, Origin: o.Origin, Op: "encode", Err: err}

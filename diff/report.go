@@ -24,6 +24,9 @@ type Entry struct {
 	// Reason is, for a refused or replaced object, why the server will not
 	// make the change in place, and what to do.
 	Reason string
+	// FromLabel and ToLabel name the sides of the unified diff; "" means
+	// "live" and "predicted".
+	FromLabel, ToLabel string
 }
 
 // Header names the object as group/kind namespace/name.
@@ -132,11 +135,15 @@ func toYAML(u *unstructured.Unstructured) string {
 
 // Unified returns the entry's unified diff.
 func (e Entry) Unified() string {
-	from := "live/" + e.Header()
+	fromLabel, toLabel := e.FromLabel, e.ToLabel
+	if fromLabel == "" {
+		fromLabel, toLabel = "live", "predicted"
+	}
+	from := fromLabel + "/" + e.Header()
 	if e.Before == nil {
 		from = "/dev/null"
 	}
-	to := "predicted/" + e.Header()
+	to := toLabel + "/" + e.Header()
 	if e.After == nil {
 		to = "/dev/null"
 	}

@@ -21,10 +21,21 @@ type jsonEntry struct {
 // changed object its action and per-field changes (whole object for a
 // create). Values are masked like every other output.
 func (r Report) WriteJSON(w io.Writer) error {
-	out := struct {
-		Summary map[string]int `json:"summary"`
-		Changes []jsonEntry    `json:"changes"`
-	}{
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r.JSON())
+}
+
+// JSONReport is the document WriteJSON prints.
+type JSONReport struct {
+	Summary map[string]int `json:"summary"`
+	Changes []jsonEntry    `json:"changes"`
+}
+
+// JSON returns the document WriteJSON prints, to embed in another.
+func (r Report) JSON() JSONReport {
+	out := JSONReport{
 		Summary: map[string]int{"create": r.Create, "update": r.Update, "unchanged": r.Unchanged, "replace": r.Replace, "refused": r.Refused, "prune": r.Prune},
 		Changes: []jsonEntry{},
 	}
@@ -35,8 +46,5 @@ func (r Report) WriteJSON(w io.Writer) error {
 		}
 		out.Changes = append(out.Changes, je)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return out
 }

@@ -57,7 +57,7 @@ func TestKubectlApplyThenConvergeSeesNoChange(t *testing.T) {
 
 func TestDeploymentGetsReplicaSetAndRolloutHistory(t *testing.T) {
 	ns := testcluster.Namespace(t)
-	mustSucceed(t, "converge apply", converge(t, "apply", "-n", ns, "-f", flaskDir))
+	mustSucceed(t, "converge apply", converge(t, "apply", "-n", ns, "-f", flaskDir, "--change-cause", "deploy flask 0.1.0"))
 	cs := testcluster.Clientset(t)
 	testcluster.Eventually(t, timeout, "a ReplicaSet for deployment/flask", func(c ctxT) (bool, error) {
 		rs, err := cs.AppsV1().ReplicaSets(ns).List(c, listBy("run=flask"))
