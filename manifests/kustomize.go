@@ -2,8 +2,9 @@ package manifests
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"strings"
 	"sync"
 
@@ -28,20 +29,21 @@ var kustomizeMu sync.Mutex
 // through originFS, which adds that option in memory; the annotations are
 // stripped again before the objects are returned, exactly as kustomize strips
 // them when the option is off.
-func loadKustomization(ctx context.Context, dir string) ([]Object, []Problem) {
+func loadKustomization(ctx context.Context, opts Options, dir string) ([]Object, []Problem) {
 	fail := func(file, msg string) ([]Object, []Problem) {
 		return nil, []Problem{{Origin: Origin{File: file}, Message: msg}}
 	}
-	info, err := os.Stat(dir)
+	src := opts.source()
+	info, err := src.stat(dir)
 	switch {
-	case err != nil && os.IsNotExist(err):
+	case err != nil && errors.Is(err, fs.ErrNotExist):
 		return fail(dir, "no such directory; check the path given to -k")
 	case err != nil:
 		return fail(dir, "cannot read: "+friendlyPathError(err))
 	case !info.IsDir():
 		return fail(dir, "is a file, not a kustomization directory; -k takes the directory that holds kustomization.yaml, and -f "+dir+" applies the file as it is")
 	}
-	kfile := kustomizationIn(dir)
+	kfile := kustomizationIn(src, dir)
 	if kfile == "" {
 		return fail(dir, "no kustomization.yaml, kustomization.yml or Kustomization in this directory, so there is nothing to render; to apply the manifests in it as they are, use -f "+dir)
 	}
@@ -49,8 +51,11 @@ func loadKustomization(ctx context.Context, dir string) ([]Object, []Problem) {
 		return fail(kfile, "kustomize build not started: "+err.Error())
 	}
 
-	disk := filesys.MakeFsOnDisk()
-	root, err := filesys.ConfirmDir(disk, dir)
+	disk, top, err := kustomizeFS(opts, dir)
+	if err != nil {
+		return fail(dir, "cannot read: "+friendlyPathError(err))
+	}
+	root, err := filesys.ConfirmDir(disk, top)
 	if err != nil {
 		return fail(dir, "cannot read: "+err.Error())
 	}
@@ -65,15 +70,38 @@ func loadKustomization(ctx context.Context, dir string) ([]Object, []Problem) {
 	if err != nil {
 		return fail(kfile, kustomizeMessage(err, dir, kfile, fsys.redact))
 	}
-	return convertResMap(m, dir, kfile, fsys.userWantsOrigins())
+	return convertResMap(m, newOriginLocator(dir, kfile, src.readFile), kfile, fsys.userWantsOrigins())
+}
+
+// kustomizeFS is the file system kustomize renders dir from, and dir in
+// it: the disk, or for Options.FS an in-memory copy of that tree rooted at
+// "/", so that nothing outside the tree can be read.
+func kustomizeFS(opts Options, dir string) (filesys.FileSystem, string, error) {
+	if opts.FS == nil {
+		return filesys.MakeFsOnDisk(), dir, nil
+	}
+	mem := filesys.MakeFsInMemory()
+	err := fs.WalkDir(opts.FS, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return mem.MkdirAll("/" + p)
+		}
+		data, err := fs.ReadFile(opts.FS, p)
+		if err != nil {
+			return err
+		}
+		return mem.WriteFile("/"+p, data)
+	})
+	return mem, "/" + treeFiles{}.walkRoot(dir), err
 }
 
 // convertResMap turns kustomize's output into Objects, in kustomize's
 // order. keepOrigins leaves the origin annotations in place, for a
 // kustomization that asked for them itself.
-func convertResMap(m resmap.ResMap, dir, kfile string, keepOrigins bool) ([]Object, []Problem) {
+func convertResMap(m resmap.ResMap, locate *originLocator, kfile string, keepOrigins bool) ([]Object, []Problem) {
 	resources := m.Resources()
-	locate := newOriginLocator(dir, kfile)
 	origins := make([]Origin, len(resources))
 	for i, r := range resources {
 		ko, err := r.GetOrigin()

@@ -1,7 +1,6 @@
 package manifests
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -14,12 +13,13 @@ import (
 // line of the document (or of the generator entry) where it can find one.
 type originLocator struct {
 	dir, kfile string
+	read       func(string) ([]byte, error)
 	files      map[string][]docEntry
 	kusts      map[string]*kyaml.RNode
 }
 
-func newOriginLocator(dir, kfile string) *originLocator {
-	return &originLocator{dir: dir, kfile: kfile, files: map[string][]docEntry{}, kusts: map[string]*kyaml.RNode{}}
+func newOriginLocator(dir, kfile string, read func(string) ([]byte, error)) *originLocator {
+	return &originLocator{dir: dir, kfile: kfile, read: read, files: map[string][]docEntry{}, kusts: map[string]*kyaml.RNode{}}
 }
 
 // generatorFields maps builtin generator kinds to the kustomization field
@@ -60,7 +60,7 @@ func (l *originLocator) origin(ko *resource.Origin, kind, name string) Origin {
 func (l *originLocator) generatorLine(file, field, objName string) int {
 	rn, ok := l.kusts[file]
 	if !ok {
-		if data, err := os.ReadFile(file); err == nil {
+		if data, err := l.read(file); err == nil {
 			rn, _ = kyaml.Parse(string(data))
 		}
 		l.kusts[file] = rn
@@ -104,7 +104,7 @@ type docEntry struct {
 func (l *originLocator) documentOf(file, kind, name string) (int, int) {
 	entries, ok := l.files[file]
 	if !ok {
-		entries = readDocEntries(file)
+		entries = readDocEntries(l.read, file)
 		l.files[file] = entries
 	}
 	if len(entries) == 0 {
@@ -123,8 +123,8 @@ func (l *originLocator) documentOf(file, kind, name string) (int, int) {
 	return doc, line
 }
 
-func readDocEntries(file string) []docEntry {
-	data, err := os.ReadFile(file)
+func readDocEntries(read func(string) ([]byte, error), file string) []docEntry {
+	data, err := read(file)
 	if err != nil {
 		return nil
 	}

@@ -45,6 +45,11 @@ type Options struct {
 	// AllowEmpty accepts paths that hold no objects, as apply --prune
 	// does to delete every member of a set.
 	AllowEmpty bool
+	// FS, when set, is read instead of the local disk, such as a git
+	// commit's tree: Paths and Kustomize are then slash-separated paths
+	// inside it, and origins name them so. Nothing outside FS is read:
+	// a path or kustomization that climbs out of it fails.
+	FS fs.FS
 }
 
 // manifestExts are the file extensions read from directories.
@@ -83,7 +88,7 @@ func Load(ctx context.Context, opts Options) (Set, error) {
 		}
 	}
 	if opts.Kustomize != "" {
-		collect(opts.visit(loadKustomization(ctx, opts.Kustomize)))
+		collect(opts.visit(loadKustomization(ctx, opts, opts.Kustomize)))
 	}
 	for _, p := range opts.Paths {
 		if err := ctx.Err(); err != nil {
@@ -140,19 +145,23 @@ func loadPath(opts Options, path string) loaded {
 		}
 		return opts.visit(decodeFile("-", data, false))
 	}
-	info, err := os.Stat(path)
+	src := opts.source()
+	if opts.FS != nil {
+		path = src.walkRoot(path) // as the tree names it
+	}
+	info, err := src.stat(path)
 	if err != nil {
 		return loaded{problems: []Problem{{Origin: Origin{File: path}, Message: "cannot read: " + friendlyPathError(err)}}}
 	}
 	if !info.IsDir() {
-		return opts.visit(loadFile(path))
+		return opts.visit(loadFile(src, path))
 	}
-	files, probs := listDir(path, opts.Recursive)
+	files, probs := listDir(src, path, opts.Recursive)
 	// Files decode and are visited in parallel; results keep the file
 	// order.
 	of := make([]loaded, len(files))
 	parallel.Do(runtime.GOMAXPROCS(0), len(files), func(i int) {
-		of[i] = opts.visit(loadFile(files[i]))
+		of[i] = opts.visit(loadFile(src, files[i]))
 	})
 	return merge(probs, of)
 }
@@ -185,8 +194,8 @@ func (opts Options) visit(objs []Object, probs []Problem) loaded {
 	return l
 }
 
-func loadFile(path string) ([]Object, []Problem) {
-	data, err := os.ReadFile(path)
+func loadFile(src files, path string) ([]Object, []Problem) {
+	data, err := src.readFile(path)
 	if err != nil {
 		return nil, []Problem{{Origin: Origin{File: path}, Message: "cannot read: " + friendlyPathError(err)}}
 	}
@@ -199,12 +208,11 @@ func loadFile(path string) ([]Object, []Problem) {
 
 // listDir returns the manifest files under dir in lexical order. A
 // kustomization directory is refused: it is rendered with -k, not applied.
-func listDir(dir string, recursive bool) ([]string, []Problem) {
+func listDir(src files, dir string, recursive bool) ([]string, []Problem) {
 	var files []string
 	var problems []Problem
-	// A trailing separator makes WalkDir follow a symlinked directory.
-	root := strings.TrimSuffix(dir, string(filepath.Separator)) + string(filepath.Separator)
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	root := src.walkRoot(dir)
+	err := src.walkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			problems = append(problems, Problem{Origin: Origin{File: p}, Message: "cannot read: " + friendlyPathError(err)})
 			return nil
@@ -213,7 +221,7 @@ func listDir(dir string, recursive bool) ([]string, []Problem) {
 			if p != root && !recursive {
 				return fs.SkipDir
 			}
-			if k := kustomizationIn(p); k != "" {
+			if k := kustomizationIn(src, p); k != "" {
 				d := filepath.Clean(p)
 				problems = append(problems, Problem{Origin: Origin{File: k}, Message: fmt.Sprintf("%s is a kustomization, not a set of objects; use -k %s", d, d)})
 				return fs.SkipDir
@@ -232,10 +240,10 @@ func listDir(dir string, recursive bool) ([]string, []Problem) {
 	return files, problems
 }
 
-func kustomizationIn(dir string) string {
+func kustomizationIn(src files, dir string) string {
 	for _, name := range kustomizationFiles {
-		p := filepath.Join(dir, name)
-		if _, err := os.Stat(p); err == nil {
+		p := src.join(dir, name)
+		if _, err := src.stat(p); err == nil {
 			return p
 		}
 	}
@@ -245,6 +253,9 @@ func kustomizationIn(dir string) string {
 func friendlyPathError(err error) string {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
+		if esc, ok := errors.AsType[*EscapeError](err); ok {
+			return esc.Error()
+		}
 		if errors.Is(err, fs.ErrNotExist) {
 			return "no such file or directory; check the path given to -f"
 		}
