@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -197,7 +198,7 @@ func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o appl
 		waiting = newWaitPrinter(streams.ErrOut)
 		o.Apply.WaitProgress = waiting.update
 	}
-	res, rev, err := history.Apply(ctx, clients, set, history.ApplyOptions{Apply: o.Apply, Source: source, Limit: o.HistoryLimit})
+	res, rev, err := history.Apply(ctx, clients, set, history.ApplyOptions{Apply: o.Apply, Source: source, Limit: o.HistoryLimit, Warn: warner(streams.ErrOut)})
 	if waiting != nil {
 		waiting.finish()
 	}
@@ -212,25 +213,26 @@ func runApply(ctx context.Context, config *genericclioptions.ConfigFlags, o appl
 	return err
 }
 
-// defaultCause reads where the manifests come from, for the revision of
-// an ApplySet, and fills in the change-cause when none was given: the git
-// commit, else the command line.
+// defaultCause fills in the change-cause when none was given and, for an
+// ApplySet, reads where the manifests come from, for its revision.
 func defaultCause(o *applyOptions) history.Source {
-	paths := inputPaths(o.Load)
+	paths, args := inputPaths(o.Load), commandLine(os.Args)
 	if o.Prune.ApplySet == "" {
 		if o.Apply.ChangeCause == "" {
-			o.Apply.ChangeCause = history.DefaultCause(paths, commandLine(os.Args))
+			o.Apply.ChangeCause = history.DefaultCause(paths, args)
 		}
 		return history.Source{}
 	}
-	source := history.ReadSource(paths)
+	cause, source := history.CauseAndSource(paths, args)
 	if o.Apply.ChangeCause == "" {
-		o.Apply.ChangeCause = source.Cause()
-	}
-	if o.Apply.ChangeCause == "" {
-		o.Apply.ChangeCause = strings.Join(commandLine(os.Args), " ")
+		o.Apply.ChangeCause = cause
 	}
 	return source
+}
+
+// warner prints a warning that does not fail the command.
+func warner(w io.Writer) func(string) {
+	return func(msg string) { fmt.Fprintln(w, "warning:", msg) }
 }
 
 // checkServerSide applies kubectl's rules for --server-side.

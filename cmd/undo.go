@@ -16,15 +16,16 @@ import (
 
 // undoFlags are the raw flag values of `converge undo`.
 type undoFlags struct {
-	ApplySet     string
-	ToRevision   int
-	DryRun       string
-	Wait         bool
-	Timeout      time.Duration
-	PruneAllow   []string
-	Cascade      string
-	HistoryLimit int
-	Validate     string
+	ApplySet       string
+	ToRevision     int
+	DryRun         string
+	Wait           bool
+	Timeout        time.Duration
+	PruneAllow     []string
+	Cascade        string
+	HistoryLimit   int
+	Validate       string
+	ForceConflicts bool
 }
 
 // undoOptions are validated undo settings.
@@ -63,7 +64,7 @@ func (f undoFlags) toOptions() (undoOptions, error) {
 	}
 	return undoOptions{
 		ApplySet: f.ApplySet, ToRevision: f.ToRevision, HistoryLimit: f.HistoryLimit, Validate: validate,
-		Apply: apply.Options{DryRun: dry, Wait: f.Wait, Timeout: f.Timeout, PruneAllow: prune.Allow, Cascade: prune.Cascade,
+		Apply: apply.Options{DryRun: dry, Wait: f.Wait, ForceConflicts: f.ForceConflicts, Timeout: f.Timeout, PruneAllow: prune.Allow, Cascade: prune.Cascade,
 			PruneAllowEmpty: true, Version: version},
 	}, nil
 }
@@ -106,6 +107,7 @@ current one that did not fail.`,
 	fl.StringSliceVar(&f.PruneAllow, "prune-allow", nil, "kinds the undo may prune although that deletes everything inside them: namespaces, customresourcedefinitions")
 	fl.StringVar(&f.Cascade, "cascade", "background", `how a pruned object's dependents go: "background", "foreground" or "orphan"`)
 	fl.IntVar(&f.HistoryLimit, "history-limit", history.DefaultLimit, "how many revisions of the set to keep (0 keeps all)")
+	fl.BoolVar(&f.ForceConflicts, "force-conflicts", false, "for a revision applied server-side, take over fields other managers own now instead of failing")
 	fl.StringVar(&f.Validate, "validate", "true", `"true": check the recorded set against the cluster's schemas first and apply nothing if any object no longer fits; "false": skip`)
 	return cmd
 }
@@ -143,7 +145,7 @@ func runUndo(ctx context.Context, config *genericclioptions.ConfigFlags, o undoO
 		waiting = newWaitPrinter(streams.ErrOut)
 		o.Apply.WaitProgress = waiting.update
 	}
-	_, saved, err := history.Undo(ctx, clients, rev, set, history.UndoOptions{Apply: o.Apply, Limit: o.HistoryLimit})
+	_, saved, err := history.Undo(ctx, clients, rev, set, history.UndoOptions{Apply: o.Apply, Limit: o.HistoryLimit, Warn: warner(streams.ErrOut)})
 	if waiting != nil {
 		waiting.finish()
 	}

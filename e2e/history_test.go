@@ -163,6 +163,19 @@ func TestHistoryLimitAndNoOp(t *testing.T) {
 	if bad.code == 0 || !strings.Contains(bad.stderr, "has no revision 1: the recorded revisions are 3, 4") {
 		t.Errorf("undo to a revision no longer kept: exit %d\n%s", bad.code, bad.stderr)
 	}
+
+	// A save interrupted after writing a part of revision 5: the next
+	// apply takes 6, and the left-over part goes with the trim.
+	orphan := fmt.Sprintf("apiVersion: v1\nkind: Secret\nmetadata:\n  name: left-over\n  labels: {converge.dev/applyset-id: %s, converge.dev/revision: \"5\", converge.dev/part: \"1\"}\n", applySetID(t, ns, "app"))
+	mustSucceed(t, "create a left-over part", run(t, orphan, "kubectl", "apply", "-n", ns, "-f", "-"))
+	dir := writeFiles(t, map[string]string{"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {release: \"6\"}\n"})
+	mustSucceed(t, "apply", converge(t, "apply", "-n", ns, "-f", dir, "--prune", "--applyset", "app", "--history-limit", "2", "--change-cause", "release 6"))
+	if diff := cmp.Diff([]string{"4 applied: release 4", "6 applied: release 6"}, historyRows(t, ns, "app")); diff != "" {
+		t.Errorf("history after an interrupted save (-want +got):\n%s", diff)
+	}
+	if r := kubectl(t, "get", "secret", "-n", ns, "left-over"); r.code == 0 {
+		t.Error("the left-over part of the interrupted save was not deleted")
+	}
 }
 
 // TestHistorySplitsALargeSet: a set whose compressed form passes one

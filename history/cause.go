@@ -22,3 +22,14 @@ func DefaultCause(paths []string, args []string) string {
 	}
 	return strings.Join(args, " ")
 }
+
+// CauseAndSource reads where the manifests at paths come from, for a
+// revision, and the change-cause of an apply given none: the git commit's
+// "<short sha> <subject>", else the command line args.
+func CauseAndSource(paths, args []string) (string, Source) {
+	source := ReadSource(paths)
+	if c := source.Cause(); c != "" {
+		return c, source
+	}
+	return strings.Join(args, " "), source
+}

@@ -35,15 +35,16 @@ type ApplyOptions struct {
 	// ChunkSize bounds the compressed set per Secret; 0 means
 	// DefaultChunkSize.
 	ChunkSize int
+	// Warn, when set, is told of problems that do not fail the apply.
+	Warn func(string)
 }
 
-// RecordError means the apply went through but its revision could not be
-// recorded.
+// RecordError means the revision of an apply could not be recorded.
 type RecordError struct{ Err error }
 
-// Error says what was applied and what was not recorded.
+// Error says what was not recorded.
 func (e *RecordError) Error() string {
-	return "the apply went through, but its revision was not recorded: " + e.Err.Error()
+	return "the revision was not recorded: " + e.Err.Error()
 }
 
 // Unwrap returns the cause.
@@ -53,65 +54,59 @@ func (e *RecordError) Unwrap() error { return e.Err }
 // ApplySet: on any change, on a failure, on an undo, and when the set
 // differs from the latest revision's. A re-apply that changes nothing
 // writes nothing, revision included. Nothing is recorded for a set that
-// could not be planned (nothing was applied) or a dry run.
+// could not be planned (nothing was applied) or a dry run. The history is
+// read only after the apply, so a history that cannot be read never stops
+// one.
 func Apply(ctx context.Context, clients *kube.Clients, set manifests.Set, opts ApplyOptions) (apply.Result, *Revision, error) {
-	p := opts.Apply.ApplySet
-	if p == nil || opts.Apply.DryRun != apply.DryRunNone {
-		res, err := apply.Run(ctx, clients, set, opts.Apply)
-		return res, nil, err
-	}
-	store := Store{Clients: clients, Parent: *p, ChunkSize: opts.ChunkSize}
-	revs, err := store.List(ctx)
-	if err != nil {
-		return apply.Result{}, nil, &apply.PlanError{Err: err}
-	}
 	res, err := apply.Run(ctx, clients, set, opts.Apply)
-	if _, planned := errors.AsType[*apply.PlanError](err); planned {
+	p := opts.Apply.ApplySet
+	if _, planned := errors.AsType[*apply.PlanError](err); planned || p == nil || opts.Apply.DryRun != apply.DryRunNone {
 		return res, nil, err
 	}
 	rev := Revision{
 		Counts: CountsOf(res), Result: ResultApplied, UndoOf: opts.UndoOf,
 		Source: opts.Source, ChangeCause: opts.Apply.ChangeCause,
-		Settings: Settings{Namespace: clients.Namespace, ServerSide: opts.Apply.ServerSide,
+		Settings: Settings{Namespace: clients.Namespace, ServerSide: opts.Apply.ServerSide, ForceConflicts: opts.Apply.ForceConflicts,
 			FieldManager: opts.Apply.FieldManager, Selector: opts.Apply.Selector},
 	}
+	// A wait that failed does not undo the apply: the revision is applied.
 	if _, waited := errors.AsType[*apply.WaitError](err); err != nil && !waited {
 		rev.Result = ResultFailed
 	} else if opts.UndoOf > 0 {
 		rev.Result = ResultUndo
 	}
-	saved, rerr := record(ctx, store, revs, rev, set, opts.Limit)
+	store := Store{Clients: clients, Parent: *p, ChunkSize: opts.ChunkSize}
+	saved, rerr := record(ctx, store, rev, set, opts.Limit, opts.Warn)
 	if rerr != nil {
 		return res, nil, errors.Join(err, &RecordError{Err: rerr})
 	}
 	return res, saved, err
 }
 
-// record saves rev as the revision after the latest, unless it repeats
-// the latest, then trims the history to limit. It returns nil when nothing
-// was recorded.
-func record(ctx context.Context, store Store, revs []Revision, rev Revision, set manifests.Set, limit int) (*Revision, error) {
-	same, err := repeatsLatest(revs, rev, set)
+// record saves rev as the next revision, unless it repeats the latest,
+// then trims the history to limit; a failed trim is only a warning. It
+// returns nil when nothing was recorded.
+func record(ctx context.Context, store Store, rev Revision, set manifests.Set, limit int, warn func(string)) (*Revision, error) {
+	sc, err := store.scan(ctx)
+	if err != nil {
+		return nil, err
+	}
+	same, err := repeatsLatest(sc.revs, rev, set)
 	if err != nil || same {
 		return nil, err
 	}
 	rev.Time = time.Now().UTC().Truncate(time.Second)
 	rev.User = whoami(ctx, store.Clients)
 	if rev.Source.Kind == SourceLocal && rev.Source.Hash == "" {
-		digest, err := Digest(set)
-		if err != nil {
+		if rev.Source.Hash, err = Digest(set); err != nil {
 			return nil, err
 		}
-		rev.Source.Hash = digest
 	}
 	for attempt := 1; ; attempt++ {
-		rev.Number = 1
-		if len(revs) > 0 {
-			rev.Number = revs[len(revs)-1].Number + 1
-		}
+		rev.Number = sc.next()
 		saved, err := store.Save(ctx, rev, set)
 		if _, taken := errors.AsType[*TakenError](err); taken && attempt < saveAttempts {
-			if revs, err = store.List(ctx); err != nil {
+			if sc, err = store.scan(ctx); err != nil {
 				return nil, err
 			}
 			continue
@@ -119,7 +114,11 @@ func record(ctx context.Context, store Store, revs []Revision, rev Revision, set
 		if err != nil {
 			return nil, err
 		}
-		return &saved, store.Trim(ctx, append(revs, saved), limit)
+		sc.revs = append(sc.revs, saved)
+		if err := store.Trim(ctx, sc, limit); err != nil && warn != nil {
+			warn(fmt.Sprintf("revision %d was recorded, but older revisions could not be deleted: %s", saved.Number, err.Error()))
+		}
+		return &saved, nil
 	}
 }
 

@@ -62,8 +62,9 @@ type Settings struct {
 	// Namespace is the namespace of the set's objects that name none.
 	Namespace string `json:"namespace"`
 	// ServerSide and FieldManager are --server-side and --field-manager.
-	ServerSide   bool   `json:"serverSide,omitempty"`
-	FieldManager string `json:"fieldManager,omitempty"`
+	ServerSide     bool   `json:"serverSide,omitempty"`
+	ForceConflicts bool   `json:"forceConflicts,omitempty"`
+	FieldManager   string `json:"fieldManager,omitempty"`
 	// Selector is -l: the set was limited to, and pruned within, it.
 	Selector string `json:"selector,omitempty"`
 }
@@ -98,8 +99,11 @@ type Revision struct {
 
 // ResultText is the RESULT column: "applied", "failed" or "undo of N".
 func (r Revision) ResultText() string {
-	if r.Result == ResultUndo {
+	switch {
+	case r.Result == ResultUndo:
 		return fmt.Sprintf("undo of %d", r.UndoOf)
+	case r.UndoOf > 0:
+		return fmt.Sprintf("%s undo of %d", r.Result, r.UndoOf)
 	}
 	return string(r.Result)
 }

@@ -54,11 +54,11 @@ func encodeSet(set manifests.Set) (data []byte, digest string, err error) {
 		h.Write(b)
 		h.Write([]byte{'\n'})
 		if err := enc.Encode(recorded{File: o.Origin.File, Doc: o.Origin.Doc, Line: o.Origin.Line, Object: b}); err != nil {
-			return nil, "", err
+			return nil, "", fmt.Errorf("%s: compress: %w", o.Origin, err)
 		}
 	}
 	if err := zw.Close(); err != nil {
-		return nil, "", err
+		return nil, "", fmt.Errorf("compress the set: %w", err)
 	}
 	return buf.Bytes(), hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -67,7 +67,9 @@ func encodeSet(set manifests.Set) (data []byte, digest string, err error) {
 // hostile revision cannot exhaust memory.
 const maxDecoded = 1 << 30
 
-// decodeSet reads a stored set back, checking it against digest.
+// decodeSet reads a stored set back, checking it against digest before
+// it decodes any object. Its errors never quote the set: it may hold
+// Secrets.
 func decodeSet(data []byte, digest string) ([]manifests.Object, error) {
 	zr, err := gzip.NewReader(bytes.NewReader(data))
 	if err != nil {
@@ -75,24 +77,28 @@ func decodeSet(data []byte, digest string) ([]manifests.Object, error) {
 	}
 	dec := json.NewDecoder(bufio.NewReader(io.LimitReader(zr, maxDecoded)))
 	h := sha256.New()
-	var objs []manifests.Object
+	var recs []recorded
 	for {
 		var r recorded
 		if err := dec.Decode(&r); errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
-			return nil, fmt.Errorf("decode object %d: %w", len(objs)+1, err)
+			return nil, fmt.Errorf("object %d of the stored set is malformed: a part is missing or damaged", len(recs)+1)
 		}
 		h.Write(r.Object)
 		h.Write([]byte{'\n'})
-		u := &unstructured.Unstructured{}
-		if err := u.UnmarshalJSON(r.Object); err != nil {
-			return nil, fmt.Errorf("decode object %d: %w", len(objs)+1, err)
-		}
-		objs = append(objs, manifests.Object{Unstructured: u, Origin: manifests.Origin{File: r.File, Doc: r.Doc, Line: r.Line}})
+		recs = append(recs, r)
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); digest != "" && got != digest {
 		return nil, fmt.Errorf("the stored set does not match its digest (%.12s, want %.12s): a part is missing or damaged", got, digest)
+	}
+	objs := make([]manifests.Object, len(recs))
+	for i, r := range recs {
+		u := &unstructured.Unstructured{}
+		if err := u.UnmarshalJSON(r.Object); err != nil {
+			return nil, fmt.Errorf("object %d of the stored set (%s) is not a Kubernetes object", i+1, manifests.Origin{File: r.File, Line: r.Line})
+		}
+		objs[i] = manifests.Object{Unstructured: u, Origin: manifests.Origin{File: r.File, Doc: r.Doc, Line: r.Line}}
 	}
 	return objs, nil
 }

@@ -84,13 +84,20 @@ func TestDecodeRejectsDamage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A kind-less object with a secret value: the error must not quote it.
+	bad := manifests.Object{Unstructured: &unstructured.Unstructured{Object: map[string]any{"data": map[string]any{"password": "hunter2"}}}}
+	notAnObject, notAnObjectDigest, err := encodeSet(setOf(bad))
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		data   []byte
 		digest string
 		want   string
 	}{
-		{name: "truncated", data: data[:len(data)/2], digest: digest, want: "decode object"},
+		{name: "truncated", data: data[:len(data)/2], digest: digest, want: "object 1 of the stored set is malformed"},
+		{name: "not an object, never quoted", data: notAnObject, digest: notAnObjectDigest, want: "is not a Kubernetes object"},
 		{name: "not gzip", data: []byte("plain"), digest: digest, want: "decompress"},
 		{name: "wrong digest", data: data, digest: strings.Repeat("0", 64), want: "does not match its digest"},
 	}
@@ -98,6 +105,9 @@ func TestDecodeRejectsDamage(t *testing.T) {
 		_, err := decodeSet(tt.data, tt.digest)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err = %v, want it to mention %q", tt.name, err, tt.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%s: the error quotes a secret value: %v", tt.name, err)
 		}
 	}
 }

@@ -157,7 +157,7 @@ func remoteURL(repo *git.Repository) string {
 		}
 	}
 	if urls := chosen.Config().URLs; len(urls) > 0 {
-		return redactURL(urls[0])
+		return RedactURL(urls[0])
 	}
 	return ""
 }
@@ -264,11 +264,11 @@ var scpLike = regexp.MustCompile(`^[^/@:]+@[^/@:]+:`)
 // redactedURL replaces a remote URL whose credentials cannot be told apart.
 const redactedURL = "<redacted>"
 
-// redactURL removes credentials from a remote URL: for http(s) (and any
+// RedactURL removes credentials from a remote URL: for http(s) (and any
 // scheme but ssh) the whole userinfo, since the user name may be a token;
 // for ssh the password only. scp-like addresses and local paths stay as
 // they are; a URL it cannot parse is kept only when it holds no '@'.
-func redactURL(raw string) string {
+func RedactURL(raw string) string {
 	if !strings.Contains(raw, "://") {
 		if !strings.Contains(raw, "@") || scpLike.MatchString(raw) ||
 			filepath.IsAbs(raw) || strings.HasPrefix(raw, ".") {

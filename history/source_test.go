@@ -234,8 +234,8 @@ func TestRedactURL(t *testing.T) {
 		{"", ""},
 	}
 	for _, tt := range tests {
-		if diff := cmp.Diff(tt.want, redactURL(tt.raw)); diff != "" {
-			t.Errorf("redactURL(%q) mismatch (-want +got):\n%s", tt.raw, diff)
+		if diff := cmp.Diff(tt.want, RedactURL(tt.raw)); diff != "" {
+			t.Errorf("RedactURL(%q) mismatch (-want +got):\n%s", tt.raw, diff)
 		}
 	}
 }

@@ -42,9 +42,10 @@ const (
 	dataKey = "set"
 )
 
-// DefaultChunkSize bounds the compressed set held by one Secret, well
-// under etcd's limit of about 1.5 MiB per object.
-const DefaultChunkSize = 1 << 20
+// DefaultChunkSize bounds the compressed set held by one Secret: under the
+// API server's 1 MiB limit on a Secret's data, with room for the
+// metadata, and well under etcd's limit of about 1.5 MiB per object.
+const DefaultChunkSize = 960 << 10
 
 // ClusterScopedNamespace holds the history of a cluster-scoped parent.
 const ClusterScopedNamespace = "default"
@@ -88,8 +89,9 @@ func (e *TakenError) Error() string {
 	return fmt.Sprintf("revision %d was recorded by another apply at the same time", e.Number)
 }
 
-// namespace is where the history lives.
-func (s Store) namespace() string {
+// Namespace is where the history lives: the parent's namespace, or
+// ClusterScopedNamespace.
+func (s Store) Namespace() string {
 	if s.Parent.Namespace == "" {
 		return ClusterScopedNamespace
 	}
@@ -97,21 +99,32 @@ func (s Store) namespace() string {
 }
 
 func (s Store) secrets() dynamic.ResourceInterface {
-	return s.Clients.Dynamic.Resource(secretsGVR).Namespace(s.namespace())
+	return s.Clients.Dynamic.Resource(secretsGVR).Namespace(s.Namespace())
 }
 
-var unsafeName = regexp.MustCompile(`[^a-z0-9.-]+`)
+var (
+	unsafeName = regexp.MustCompile(`[^a-z0-9.-]+`)
+	// runs are separators that would make an invalid DNS name together.
+	runs = regexp.MustCompile(`[.-]{2,}`)
+)
 
-// name is the Secret of part of revision n: converge.<parent>.<hash>.v<n>
-// with ".<part>" for parts after the first. The hash of the set's id keeps
-// parents of different kinds apart.
-func (s Store) name(n, part int) string {
+// BaseName starts the names of the objects that keep the set's history
+// and sync state: converge.<parent>.<hash>, where the hash of the set's id
+// keeps parents of different kinds apart.
+func (s Store) BaseName() string {
 	sum := sha256.Sum256([]byte(s.Parent.ID()))
-	parent := strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(s.Parent.Name), "-"), ".-")
-	if len(parent) > 200 {
-		parent = parent[:200]
+	parent := unsafeName.ReplaceAllString(strings.ToLower(s.Parent.Name), "-")
+	parent = strings.Trim(runs.ReplaceAllString(parent[:min(len(parent), 200)], "-"), ".-")
+	if parent == "" {
+		parent = "set"
 	}
-	name := fmt.Sprintf("converge.%s.%s.v%d", parent, hex.EncodeToString(sum[:4]), n)
+	return fmt.Sprintf("converge.%s.%s", parent, hex.EncodeToString(sum[:4]))
+}
+
+// name is the Secret of part of revision n: BaseName and .v<n>, with
+// ".<part>" for parts after the first.
+func (s Store) name(n, part int) string {
+	name := fmt.Sprintf("%s.v%d", s.BaseName(), n)
 	if part > 0 {
 		name += "." + strconv.Itoa(part)
 	}
@@ -121,21 +134,48 @@ func (s Store) name(n, part int) string {
 // List returns the set's revisions, oldest first, without their sets: one
 // LIST of Secret metadata.
 func (s Store) List(ctx context.Context) ([]Revision, error) {
-	sel := fmt.Sprintf("%s=%s,%s=0", LabelApplySet, s.Parent.ID(), LabelPart)
-	list, err := s.Clients.Metadata.Resource(secretsGVR).Namespace(s.namespace()).List(ctx, metav1.ListOptions{LabelSelector: sel})
+	sc, err := s.scan(ctx)
+	return sc.revs, err
+}
+
+// scanned is every Secret of the set's history: the whole revisions, and
+// the numbers of all, parts left by an interrupted save included.
+type scanned struct {
+	revs []Revision
+	// highest is the highest revision number any Secret carries.
+	highest int
+	// names holds the Secrets of each revision number.
+	names map[int][]string
+}
+
+// next is the number the next revision takes.
+func (sc scanned) next() int { return sc.highest + 1 }
+
+func (s Store) scan(ctx context.Context) (scanned, error) {
+	sel := fmt.Sprintf("%s=%s", LabelApplySet, s.Parent.ID())
+	list, err := s.Clients.Metadata.Resource(secretsGVR).Namespace(s.Namespace()).List(ctx, metav1.ListOptions{LabelSelector: sel})
 	if err != nil {
-		return nil, fmt.Errorf("applyset %s: list revisions in namespace %s: %w", s.Parent, s.namespace(), err)
+		return scanned{}, fmt.Errorf("applyset %s: list revisions in namespace %s: %w", s.Parent, s.Namespace(), err)
 	}
-	revs := make([]Revision, 0, len(list.Items))
+	sc := scanned{names: map[int][]string{}}
 	for _, item := range list.Items {
+		n, err := strconv.Atoi(item.Labels[LabelRevision])
+		if err != nil {
+			continue // not ours to read
+		}
+		sc.highest = max(sc.highest, n)
+		sc.names[n] = append(sc.names[n], item.Name)
+		if item.Labels[LabelPart] != "0" {
+			continue
+		}
 		var r Revision
 		if err := json.Unmarshal([]byte(item.Annotations[AnnotationRevision]), &r); err != nil {
-			return nil, fmt.Errorf("secret %s/%s: read annotation %s: %w; delete the Secret if it is damaged", item.Namespace, item.Name, AnnotationRevision, err)
+			return scanned{}, fmt.Errorf("secret %s/%s: read annotation %s: %w; delete the Secret if it is damaged", item.Namespace, item.Name, AnnotationRevision, err)
 		}
-		revs = append(revs, r)
+		sc.revs = append(sc.revs, r)
 	}
-	sort.Slice(revs, func(i, j int) bool { return revs[i].Number < revs[j].Number })
-	return revs, nil
+	sort.Slice(sc.revs, func(i, j int) bool { return sc.revs[i].Number < sc.revs[j].Number })
+	return sc, nil
 }
 
 // Get returns revision n with its recorded set.
@@ -211,7 +251,7 @@ func (s Store) Save(ctx context.Context, r Revision, set manifests.Set) (Revisio
 	r.Digest, r.Parts, r.Objects = digest, len(chunks), set.Len()
 	meta, err := json.Marshal(r)
 	if err != nil {
-		return r, err
+		return r, fmt.Errorf("applyset %s: encode revision %d: %w", s.Parent, r.Number, err)
 	}
 	for part := len(chunks) - 1; part >= 0; part-- {
 		obj := s.secret(r.Number, part, chunks[part])
@@ -221,7 +261,7 @@ func (s Store) Save(ctx context.Context, r Revision, set manifests.Set) (Revisio
 		if _, err := s.secrets().Create(ctx, obj, metav1.CreateOptions{}); apierrors.IsAlreadyExists(err) {
 			return r, &TakenError{Number: r.Number}
 		} else if err != nil {
-			return r, fmt.Errorf("applyset %s: record revision %d in namespace %s: %w", s.Parent, r.Number, s.namespace(), err)
+			return r, fmt.Errorf("applyset %s: record revision %d in namespace %s: %w", s.Parent, r.Number, s.Namespace(), err)
 		}
 	}
 	return r, nil
@@ -235,7 +275,7 @@ func (s Store) secret(n, part int, chunk []byte) *unstructured.Unstructured {
 		"data":       map[string]any{dataKey: base64.StdEncoding.EncodeToString(chunk)},
 	}}
 	obj.SetName(s.name(n, part))
-	obj.SetNamespace(s.namespace())
+	obj.SetNamespace(s.Namespace())
 	obj.SetLabels(map[string]string{
 		LabelApplySet:                  s.Parent.ID(),
 		LabelRevision:                  strconv.Itoa(n),
@@ -245,17 +285,31 @@ func (s Store) secret(n, part int, chunk []byte) *unstructured.Unstructured {
 	return obj
 }
 
-// Trim deletes the oldest revisions beyond limit (0 keeps all), each with
-// all its parts.
-func (s Store) Trim(ctx context.Context, revs []Revision, limit int) error {
-	if limit <= 0 || len(revs) <= limit {
-		return nil
+// Trim deletes, by name, the oldest revisions beyond limit (0 keeps all)
+// with all their parts, and the parts an interrupted save left below the
+// newest revision.
+func (s Store) Trim(ctx context.Context, sc scanned, limit int) error {
+	keep := map[int]bool{}
+	revs := sc.revs
+	if limit > 0 && len(revs) > limit {
+		revs = revs[len(revs)-limit:]
+	}
+	for _, r := range revs {
+		keep[r.Number] = true
+	}
+	newest := 0
+	if len(sc.revs) > 0 {
+		newest = sc.revs[len(sc.revs)-1].Number
 	}
 	var errs []error
-	for _, r := range revs[:len(revs)-limit] {
-		sel := fmt.Sprintf("%s=%s,%s=%d", LabelApplySet, s.Parent.ID(), LabelRevision, r.Number)
-		if err := s.secrets().DeleteCollection(ctx, metav1.DeleteOptions{}, metav1.ListOptions{LabelSelector: sel}); err != nil {
-			errs = append(errs, fmt.Errorf("applyset %s: delete revision %d: %w", s.Parent, r.Number, err))
+	for n, names := range sc.names {
+		if keep[n] || n >= newest {
+			continue
+		}
+		for _, name := range names {
+			if err := s.secrets().Delete(ctx, name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+				errs = append(errs, fmt.Errorf("secret %s/%s: delete revision %d: %w", s.Namespace(), name, n, err))
+			}
 		}
 	}
 	return errors.Join(errs...)

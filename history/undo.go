@@ -3,6 +3,7 @@ package history
 import (
 	"context"
 	"fmt"
+	"regexp"
 
 	"github.com/convergehq/converge/apply"
 	"github.com/convergehq/converge/internal/kube"
@@ -46,11 +47,15 @@ func Load(ctx context.Context, store Store, n int) (Revision, manifests.Set, err
 	}
 	set := manifests.Set{Objects: objs, Refs: make([]manifests.Ref, len(objs))}
 	for i := range objs {
-		objs[i].Origin.File = fmt.Sprintf("revision %d: %s", n, objs[i].Origin.File)
+		file := revisionPrefix.ReplaceAllString(objs[i].Origin.File, "")
+		objs[i].Origin.File = fmt.Sprintf("revision %d: %s", n, file)
 		set.Refs[i] = manifests.Ref{ID: objs[i].ID(), Origin: objs[i].Origin}
 	}
 	return rev, set, nil
 }
+
+// revisionPrefix is what Load puts before an origin's file.
+var revisionPrefix = regexp.MustCompile(`^revision \d+: `)
 
 // UndoOptions configure an undo.
 type UndoOptions struct {
@@ -60,6 +65,8 @@ type UndoOptions struct {
 	Apply apply.Options
 	// Limit is how many revisions to keep; 0 keeps all.
 	Limit int
+	// Warn, when set, is told of problems that do not fail the undo.
+	Warn func(string)
 	// ChunkSize bounds the compressed set per Secret; 0 means
 	// DefaultChunkSize.
 	ChunkSize int
@@ -74,8 +81,10 @@ func Undo(ctx context.Context, clients *kube.Clients, rev Revision, set manifest
 	c.Namespace, c.NamespaceExplicit = rev.Settings.Namespace, false
 	a := opts.Apply
 	a.ServerSide, a.FieldManager, a.Selector = rev.Settings.ServerSide, rev.Settings.FieldManager, rev.Settings.Selector
+	// --force-conflicts only means something to a server-side apply.
+	a.ForceConflicts = rev.Settings.ServerSide && (a.ForceConflicts || rev.Settings.ForceConflicts)
 	a.ChangeCause = rev.ChangeCause
-	return Apply(ctx, &c, set, ApplyOptions{Apply: a, Source: rev.Source, Limit: opts.Limit, UndoOf: rev.Number, ChunkSize: opts.ChunkSize})
+	return Apply(ctx, &c, set, ApplyOptions{Apply: a, Source: rev.Source, Limit: opts.Limit, UndoOf: rev.Number, ChunkSize: opts.ChunkSize, Warn: opts.Warn})
 }
 
 // Show reads revision n and the revision recorded before it, and compares
