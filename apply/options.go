@@ -52,6 +52,9 @@ type Options struct {
 	// part-of label, kept out of the last-applied annotation) and prunes
 	// the members the manifests no longer hold.
 	ApplySet *applyset.Parent
+	// SkipPrune, with ApplySet, keeps the set's membership and its
+	// parent's kinds but deletes nothing.
+	SkipPrune bool
 	// PruneAllowEmpty lets an empty set prune every member.
 	PruneAllowEmpty bool
 	// ShowPruned reads the members to prune whole, for a preview;

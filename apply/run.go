@@ -30,7 +30,7 @@ func (e *PlanError) Unwrap() error { return e.Err }
 // or a prune is not allowed, nothing is applied and the error is a
 // *PlanError.
 func Run(ctx context.Context, clients *kube.Clients, set manifests.Set, opts Options) (Result, error) {
-	if opts.ApplySet != nil && set.Len() == 0 && !opts.PruneAllowEmpty {
+	if opts.ApplySet != nil && set.Len() == 0 && !opts.PruneAllowEmpty && !opts.SkipPrune {
 		return Result{}, &PlanError{Err: fmt.Errorf("the manifests hold no objects, so prune would delete every member of applyset %s: check -f/-k and -l, or pass --prune-allow-empty to delete them all", opts.ApplySet)}
 	}
 	x, cs, err := Plan(ctx, clients, set, opts)
@@ -71,13 +71,17 @@ func Plan(ctx context.Context, clients *kube.Clients, set manifests.Set, opts Op
 			return x, diff.ChangeSet{}, err
 		}
 		planner.Options.Labels = map[string]string{applyset.LabelPartOf: p.ID()}
-		x.set = &setWriter{clients: clients, parent: *p, version: opts.Version, dryRun: opts.DryRun, keepBefore: opts.Selector != ""}
+		x.set = &setWriter{clients: clients, parent: *p, version: opts.Version, dryRun: opts.DryRun, keepBefore: opts.Selector != "" || opts.SkipPrune}
 	}
 	cs, err := planner.Plan(ctx, set)
 	if err != nil || x.set == nil {
 		return x, cs, err
 	}
 	x.set.start(before, stateOf(cs.Changes)) // no prunes in cs yet
+	if opts.SkipPrune {
+		planner.ForgetListed()
+		return x, cs, nil
+	}
 	members, err := applyset.Members(ctx, clients, x.set.parent, before.Union(x.set.updated),
 		applyset.MemberOptions{Selector: opts.Selector, Concurrency: x.concurrency(), Cached: planner.Listed})
 	planner.ForgetListed()

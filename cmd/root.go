@@ -47,7 +47,7 @@ turns on the same objects.`,
 	profile.add(root.PersistentFlags())
 	logs.add(root.PersistentFlags())
 	root.AddCommand(newApplyCommand(config, streams), newRenderCommand(streams), newValidateCommand(config, streams), newDiffCommand(config, streams),
-		newHistoryCommand(config, streams), newUndoCommand(config, streams), newVersionCommand(streams))
+		newHistoryCommand(config, streams), newUndoCommand(config, streams), newSyncCommand(config, streams), newVersionCommand(streams))
 	return root, profile
 }
 

@@ -1,0 +1,189 @@
+package sync
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/convergehq/converge/history"
+	"github.com/convergehq/converge/internal/kube"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// Syncer keeps one ApplySet converged to a path of a git repository.
+type Syncer struct {
+	clients *kube.Clients
+	opts    Options
+	remote  *Remote
+	store   history.Store
+	log     *slog.Logger
+	// status is the status as this run knows it; written is what the
+	// cluster holds, so that a cycle that changes nothing writes nothing.
+	status  Status
+	written []byte
+}
+
+// New prepares a sync: it opens the git cache and reads the set's status
+// from the cluster.
+func New(ctx context.Context, clients *kube.Clients, opts Options) (*Syncer, error) {
+	if opts.Apply.ApplySet == nil {
+		return nil, fmt.Errorf("sync needs an ApplySet: pass --applyset NAME")
+	}
+	remote, err := OpenRemote(opts.Repo, opts.CacheDir, opts.Auth)
+	if err != nil {
+		return nil, err
+	}
+	log := opts.Log
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	s := &Syncer{clients: clients, opts: opts, remote: remote, log: log,
+		store: history.Store{Clients: clients, Parent: *opts.Apply.ApplySet}}
+	st, found, err := ReadStatus(ctx, s.store)
+	if err != nil {
+		return nil, err
+	}
+	if found {
+		s.written, _ = json.Marshal(st)
+	}
+	s.status = st
+	s.status.ApplySet, s.status.Repo = s.store.Parent.String(), history.RedactURL(opts.Repo)
+	s.status.Ref, s.status.Path = opts.Ref.String(), cleanPath(opts.Path)
+	return s, nil
+}
+
+// Status is the sync status as this run knows it.
+func (s *Syncer) Status() Status { return s.status }
+
+// Cycle runs one cycle. When the ref's commit is the one applied and no
+// undo pinned the set, it asks the remote and reads the history, and does
+// nothing else. Otherwise it fetches the commit, renders and validates it,
+// and applies and prunes it as a new revision. A commit that cannot be
+// applied is a failed Attempt, and is not tried again until another
+// commit arrives; the error is set only for a failure worth retrying soon
+// (the remote or the API server out of reach).
+func (s *Syncer) Cycle(ctx context.Context) (Attempt, error) {
+	res, err := s.remote.Resolve(ctx, s.opts.Ref)
+	if err != nil {
+		return s.gitFailed(ctx, err)
+	}
+	s.status.GitError, s.status.GitErrorSince = "", nil
+	if err := s.reload(ctx); err != nil {
+		return s.retry(ctx, res.Commit.String(), err)
+	}
+	sha := res.Commit.String()
+	revs, err := s.store.List(ctx)
+	if err != nil {
+		return s.retry(ctx, sha, err)
+	}
+	if a, pinned := s.pinned(revs, sha); pinned {
+		return a, s.flush(ctx)
+	}
+	switch sha {
+	case s.status.Commit:
+		return Attempt{Time: time.Now().UTC(), Commit: sha, Result: ResultUnchanged}, s.flush(ctx)
+	case s.status.FailedCommit:
+		return *s.status.Last, s.flush(ctx)
+	}
+	return s.applyCommit(ctx, res, latest(revs))
+}
+
+// reload takes the status from the cluster when another process changed
+// it, as converge sync resume does.
+func (s *Syncer) reload(ctx context.Context) error {
+	st, found, err := ReadStatus(ctx, s.store)
+	if err != nil || !found {
+		return err
+	}
+	raw, err := json.Marshal(st)
+	if err != nil || string(raw) == string(s.written) {
+		return err
+	}
+	git, since := s.status.GitError, s.status.GitErrorSince
+	s.status, s.written = st, raw
+	s.status.GitError, s.status.GitErrorSince = git, since
+	return nil
+}
+
+// latest is the number of the newest revision, 0 when there is none.
+func latest(revs []history.Revision) int {
+	if len(revs) == 0 {
+		return 0
+	}
+	return revs[len(revs)-1].Number
+}
+
+// pinned holds the set at an undo: a revision converge undo recorded
+// after the one sync applied pins it to the commit git is at, until
+// another commit arrives or sync resume.
+func (s *Syncer) pinned(revs []history.Revision, sha string) (Attempt, bool) {
+	if s.status.Pinned == nil && s.status.Commit != "" && len(revs) > 0 {
+		if top := revs[len(revs)-1]; top.Result == history.ResultUndo && top.Number > s.status.Revision {
+			s.status.Pinned = &Pin{Revision: top.Number, Commit: sha}
+		}
+	}
+	if s.status.Pinned == nil {
+		return Attempt{}, false
+	}
+	if sha != s.status.Pinned.Commit {
+		s.status.Pinned = nil // a commit arrived after the undo
+		return Attempt{}, false
+	}
+	a := Attempt{Time: time.Now().UTC(), Commit: sha, Result: ResultPinned,
+		Message: fmt.Sprintf("pinned at revision %d while git is at %s: converge sync resume --applyset %s follows git again", s.status.Pinned.Revision, short(sha), s.store.Parent.Name)}
+	if s.status.Last == nil || s.status.Last.Result != ResultPinned {
+		s.status.Last = &a
+		s.log.Info("pinned", "revision", s.status.Pinned.Revision, "commit", short(sha))
+	}
+	return a, true
+}
+
+// applyCommit fetches, renders, validates and applies one commit.
+func (s *Syncer) applyCommit(ctx context.Context, res Resolved, newest int) (Attempt, error) {
+	sha := res.Commit.String()
+	commit, err := s.remote.Commit(ctx, res)
+	if err != nil {
+		return s.gitFailed(ctx, err)
+	}
+	set, err := s.render(ctx, commit)
+	if err != nil && ctx.Err() == nil {
+		return s.badCommit(ctx, sha, err)
+	} else if err != nil {
+		return s.retry(ctx, sha, err)
+	}
+	opts := s.opts.Apply
+	opts.ChangeCause = ShortHash(commit.Hash) + " " + subject(commit)
+	s.log.Info("applying", "commit", ShortHash(commit.Hash), "objects", set.Len(), "subject", subject(commit))
+	result, rev, err := history.Apply(ctx, s.clients, set, history.ApplyOptions{
+		Apply: opts, Source: s.source(res, commit), Limit: s.opts.HistoryLimit,
+		Warn: func(msg string) { s.log.Warn(msg) },
+	})
+	if err != nil {
+		if ctx.Err() != nil || transient(err) {
+			return s.retry(ctx, sha, err)
+		}
+		return s.badCommit(ctx, sha, err)
+	}
+	c := history.CountsOf(result)
+	s.status.Commit, s.status.FailedCommit, s.status.Pinned, s.status.NextRetry = sha, "", nil, nil
+	s.status.Revision = newest
+	msg := fmt.Sprintf("%d created, %d configured, %d unchanged, %d pruned", c.Created, c.Configured, c.Unchanged, c.Pruned)
+	if rev != nil {
+		s.status.Revision = rev.Number
+		msg = fmt.Sprintf("revision %d: %s", rev.Number, msg)
+	}
+	a := Attempt{Time: time.Now().UTC(), Commit: sha, Result: ResultApplied, Message: msg}
+	s.status.Last = &a
+	s.log.Info("applied", "commit", ShortHash(commit.Hash), "result", msg)
+	return a, s.flush(ctx)
+}
+
+// source is the provenance a revision records.
+func (s *Syncer) source(res Resolved, c *object.Commit) history.Source {
+	return history.Source{Kind: history.SourceGit, URL: history.RedactURL(s.remote.URL), Commit: c.Hash.String(),
+		Ref: res.Short(), Subject: subject(c), Author: fmt.Sprintf("%s <%s>", c.Author.Name, c.Author.Email),
+		Paths: []string{cleanPath(s.opts.Path)}}
+}

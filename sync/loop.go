@@ -1,0 +1,73 @@
+package sync
+
+import (
+	"context"
+	"math/rand/v2"
+	"time"
+)
+
+// interruptGrace bounds the status write after a sync is stopped.
+const interruptGrace = 5 * time.Second
+
+// Run cycles until ctx ends: every Options.Interval, or sooner after a
+// failure worth retrying, backing off exponentially with jitter up to
+// MaxBackoff. When ctx ends during a cycle, the cycle is recorded as
+// interrupted.
+func (s *Syncer) Run(ctx context.Context) error {
+	failures := 0
+	for {
+		a, err := s.Cycle(ctx)
+		if ctx.Err() != nil {
+			s.interrupted(a)
+			return nil
+		}
+		wait := s.opts.interval()
+		if err != nil {
+			failures++
+			wait = min(wait, backoff(failures))
+			next := time.Now().Add(wait).UTC()
+			s.status.NextRetry = &next
+			_ = s.flush(ctx)
+		} else {
+			failures = 0
+		}
+		timer := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil
+		case <-timer.C:
+		}
+	}
+}
+
+// backoff is the wait before retry n: 1s, 2s, 4s ... up to MaxBackoff,
+// each between half and all of it, so that many syncs do not retry in
+// step.
+func backoff(n int) time.Duration {
+	d := MaxBackoff
+	if n < 20 {
+		d = min(MaxBackoff, time.Second<<(n-1))
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// interrupted records a cycle stopped midway, with a fresh deadline.
+func (s *Syncer) interrupted(a Attempt) {
+	if a.Result != ResultFailed || a.Commit == "" {
+		return
+	}
+	a.Result, a.Message = ResultInterrupted, "stopped during the cycle; the next sync goes on: "+a.Message
+	s.status.Last = &a
+	ctx, cancel := context.WithTimeout(context.Background(), interruptGrace)
+	defer cancel()
+	_ = s.flush(ctx)
+}
+
+// Resume lifts a pin: the next cycle applies the commit git is at, and
+// the undo that pinned the set counts as seen.
+func Resume(s Status, newest int) Status {
+	s.Pinned, s.Commit, s.FailedCommit = nil, "", ""
+	s.Revision = max(s.Revision, newest)
+	return s
+}
