@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/convergehq/converge/applyset"
 	"github.com/convergehq/converge/history"
 	"github.com/convergehq/converge/internal/kube"
 	"github.com/spf13/cobra"
@@ -81,14 +80,7 @@ Secret values are masked.`,
 
 // historyStore connects to the cluster and finds the set's history.
 func historyStore(ctx context.Context, config *genericclioptions.ConfigFlags, ref string) (*kube.Clients, history.Store, error) {
-	clients, err := kube.New(config)
-	if err != nil {
-		return nil, history.Store{}, err
-	}
-	if err := clients.Ping(ctx); err != nil {
-		return nil, history.Store{}, err
-	}
-	parent, err := applyset.ParseRef(ref, clients.Mapper, clients.Namespace)
+	clients, parent, err := syncTarget(ctx, config, ref)
 	if err != nil {
 		return nil, history.Store{}, err
 	}

@@ -172,7 +172,8 @@ func runSync(ctx context.Context, config *genericclioptions.ConfigFlags, o syncO
 	return err
 }
 
-// syncTarget connects to the cluster and finds the set's parent.
+// syncTarget connects to the cluster and finds the ApplySet parent ref
+// names.
 func syncTarget(ctx context.Context, config *genericclioptions.ConfigFlags, ref string) (*kube.Clients, applyset.Parent, error) {
 	clients, err := kube.New(config)
 	if err != nil {
