@@ -172,10 +172,33 @@ func (d *treeDir) ReadDir(n int) ([]fs.DirEntry, error) {
 		case filemode.Symlink:
 			mode = fs.ModeSymlink | 0o777
 		}
-		out = append(out, fs.FileInfoToDirEntry(fileInfo{name: e.Name, mode: mode, when: d.fs.when}))
+		out = append(out, dirEntry{fs: d.fs, entry: e, info: fileInfo{name: e.Name, mode: mode, when: d.fs.when}})
 	}
 	d.read += len(entries)
 	return out, nil
+}
+
+// dirEntry is one entry of a tree; its size is read only when asked.
+type dirEntry struct {
+	fs    *TreeFS
+	entry object.TreeEntry
+	info  fileInfo
+}
+
+func (e dirEntry) Name() string      { return e.info.name }
+func (e dirEntry) IsDir() bool       { return e.info.IsDir() }
+func (e dirEntry) Type() fs.FileMode { return e.info.mode.Type() }
+
+// Info is the entry's FileInfo, with a blob's size.
+func (e dirEntry) Info() (fs.FileInfo, error) {
+	if e.info.mode.IsRegular() {
+		blob, err := object.GetBlob(e.fs.store, e.entry.Hash)
+		if err != nil {
+			return nil, err
+		}
+		e.info.size = blob.Size
+	}
+	return e.info, nil
 }
 
 // fileInfo describes a tree entry.
