@@ -94,8 +94,9 @@ func scrub(msg, repo string) string {
 	if err != nil || u.User == nil {
 		return msg
 	}
+	msg = strings.ReplaceAll(msg, u.User.String()+"@", "")
 	if p, ok := u.User.Password(); ok && p != "" {
 		msg = strings.ReplaceAll(msg, p, "<redacted>")
 	}
-	return strings.ReplaceAll(msg, u.User.String()+"@", "")
+	return msg
 }
