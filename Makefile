@@ -8,7 +8,7 @@ LC_LDFLAGS := -X k8s.io/component-base/version.gitVersion=$(K8S_VERSION) \
 LC_SOURCES := $(wildcard localcluster/*.go) localcluster/go.mod localcluster/go.sum
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build localcluster demo test bench-apply bench-render bench-validate bench-diff schemas lint clean
+.PHONY: build localcluster demo demo-sync test bench-apply bench-render bench-validate bench-diff schemas lint clean
 
 build: bin/converge
 
@@ -24,6 +24,9 @@ bin/localcluster: $(LC_SOURCES)
 
 demo: build localcluster
 	hack/demo.sh
+
+demo-sync: build localcluster
+	hack/demo-sync.sh
 
 test: build localcluster
 	hack/test.sh

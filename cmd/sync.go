@@ -23,6 +23,7 @@ type syncFlags struct {
 	Repo, Ref, Path, ApplySet string
 	Interval, Timeout         time.Duration
 	Once, Prune, Wait         bool
+	SelfHeal                  bool
 	CacheDir                  string
 	HistoryLimit              int
 	PruneAllow                []string
@@ -64,7 +65,7 @@ func (f syncFlags) toOptions() (syncOptions, error) {
 	return syncOptions{
 		ApplySet: f.ApplySet, Once: f.Once, Auth: f.Auth, Keyring: f.VerifySignatures,
 		Sync: gsync.Options{Repo: f.Repo, Ref: ref, Path: f.Path, CacheDir: f.CacheDir, Interval: f.Interval,
-			HistoryLimit: f.HistoryLimit,
+			HistoryLimit: f.HistoryLimit, Drift: !f.Once, SelfHeal: f.SelfHeal,
 			Apply: apply.Options{SkipPrune: !f.Prune, PruneAllow: prune.Allow, Cascade: prune.Cascade,
 				Wait: f.Wait, Timeout: f.Timeout, DryRun: apply.DryRunNone, Version: version}},
 	}, nil
@@ -119,6 +120,7 @@ commit arrives, or converge sync resume.
 	fl.BoolVar(&f.Once, "once", false, "run one cycle and exit: 0 when in sync afterwards, 1 when the cycle failed")
 	fl.BoolVar(&f.Prune, "prune", true, "delete the members of the set that the commit no longer holds")
 	fl.StringSliceVar(&f.PruneAllow, "prune-allow", nil, "kinds prune may delete although that deletes everything inside them: namespaces, customresourcedefinitions")
+	fl.BoolVar(&f.SelfHeal, "self-heal", false, "apply again, at once, the objects whose managed fields someone changed in the cluster (drift is always reported in the log and the status)")
 	fl.BoolVar(&f.Wait, "wait", false, "after each apply, wait until every applied object is healthy")
 	fl.DurationVar(&f.Timeout, "timeout", 0, "how long --wait waits (0 means 5m)")
 	fl.StringVar(&f.CacheDir, "cache-dir", defaultCacheDir(), "where fetched commits are kept between cycles and runs")
@@ -155,10 +157,21 @@ func runSync(ctx context.Context, config *genericclioptions.ConfigFlags, o syncO
 		return err
 	}
 	if !o.Once {
-		return s.Run(ctx)
+		return s.WithLease(ctx, gsync.Identity(), s.Run)
 	}
-	a, err := s.Cycle(ctx)
-	if a.Result == gsync.ResultFailed {
+	var a gsync.Attempt
+	err = s.WithLease(ctx, gsync.Identity(), func(ctx context.Context) error {
+		var err error
+		a, err = s.Cycle(ctx)
+		return err
+	})
+	return reportOnce(streams, parent, a, err)
+}
+
+// reportOnce prints the outcome of sync --once, and fails when the cycle
+// did.
+func reportOnce(streams genericiooptions.IOStreams, parent applyset.Parent, a gsync.Attempt, err error) error {
+	if a.Result == gsync.ResultFailed || (a.Result == "" && err != nil) {
 		if err == nil {
 			err = fmt.Errorf("%s", a.Message)
 		}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"net/http/cgi"
@@ -9,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	gosync "sync"
 	"syscall"
 	"testing"
 	"time"
@@ -23,6 +25,14 @@ import (
 // git http-backend, as a git host does; with a token, it asks for basic
 // auth.
 func gitServer(t *testing.T, root, token string) string {
+	t.Helper()
+	srv := httptest.NewServer(gitHandler(t, root, token))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// gitHandler is git http-backend for the repositories under root.
+func gitHandler(t *testing.T, root, token string) http.Handler {
 	t.Helper()
 	out, err := exec.Command("git", "--exec-path").Output()
 	if err != nil {
@@ -43,9 +53,7 @@ func gitServer(t *testing.T, root, token string) string {
 			backend.ServeHTTP(w, r)
 		})
 	}
-	srv := httptest.NewServer(handler)
-	t.Cleanup(srv.Close)
-	return srv.URL
+	return handler
 }
 
 // gitRepo is a work tree the test commits to, served by gitServer.
@@ -98,6 +106,13 @@ func (g *gitRepo) commit(subject string, files map[string]string) plumbing.Hash 
 	return h
 }
 
+// syncFixture is a test namespace and a repository served over HTTP.
+func syncFixture(t *testing.T) (string, *gitRepo, string) {
+	t.Helper()
+	root := t.TempDir()
+	return testcluster.Namespace(t), newGitRepo(t, root, "apps"), gitServer(t, root, "") + "/apps"
+}
+
 func (g *gitRepo) tag(name string, h plumbing.Hash) {
 	g.t.Helper()
 	sig := &object.Signature{Name: "dev", Email: "dev@example.com", When: time.Now()}
@@ -122,6 +137,7 @@ type syncStatusDoc struct {
 	} `json:"lastAttempt"`
 	Pinned   *struct{ Revision int } `json:"pinned"`
 	GitError string                  `json:"gitError"`
+	Drifted  []string                `json:"drifted"`
 }
 
 func syncStatus(t *testing.T, ns, set string) syncStatusDoc {
@@ -146,10 +162,7 @@ func syncOnce(t *testing.T, ns, url string, extra ...string) result {
 // commit with a removed file pruned, and a bad commit that applies
 // nothing and is reported as path:line.
 func TestSyncCommitsPrunesAndRefusesABadCommit(t *testing.T) {
-	ns := testcluster.Namespace(t)
-	root := t.TempDir()
-	repo := newGitRepo(t, root, "apps")
-	url := gitServer(t, root, "") + "/apps"
+	ns, repo, url := syncFixture(t)
 	first := repo.commit("two config maps", map[string]string{"app/a.yaml": cm("a", "1"), "app/b.yaml": cm("b", "1")})
 	r := mustSucceed(t, "first sync", syncOnce(t, ns, url))
 	if !strings.Contains(r.stdout, "applied at "+first.String()) {
@@ -200,10 +213,7 @@ func TestSyncCommitsPrunesAndRefusesABadCommit(t *testing.T) {
 
 // TestSyncSemverRef: the newest tag in the range wins.
 func TestSyncSemverRef(t *testing.T) {
-	ns := testcluster.Namespace(t)
-	root := t.TempDir()
-	repo := newGitRepo(t, root, "apps")
-	url := gitServer(t, root, "") + "/apps"
+	ns, repo, url := syncFixture(t)
 	for _, v := range []string{"0.1.0", "0.2.0", "1.0.0"} {
 		repo.tag("v"+v, repo.commit("release "+v, map[string]string{"app/release.yaml": cm("release", v)}))
 	}
@@ -217,10 +227,7 @@ func TestSyncSemverRef(t *testing.T) {
 // TestSyncUndoSticksUntilResume: converge undo pins the set; sync leaves
 // it until converge sync resume, or a new commit.
 func TestSyncUndoSticksUntilResume(t *testing.T) {
-	ns := testcluster.Namespace(t)
-	root := t.TempDir()
-	repo := newGitRepo(t, root, "apps")
-	url := gitServer(t, root, "") + "/apps"
+	ns, repo, url := syncFixture(t)
 	repo.commit("v1", map[string]string{"app/a.yaml": cm("a", "1")})
 	mustSucceed(t, "sync", syncOnce(t, ns, url))
 	repo.commit("v2", map[string]string{"app/a.yaml": cm("a", "2")})
@@ -289,10 +296,7 @@ func TestSyncHTTPSAuth(t *testing.T) {
 // TestSyncLoopFollowsCommitsAndStopsOnSIGTERM: the loop applies a pushed
 // commit on its next cycle, and exits promptly on SIGTERM.
 func TestSyncLoopFollowsCommitsAndStopsOnSIGTERM(t *testing.T) {
-	ns := testcluster.Namespace(t)
-	root := t.TempDir()
-	repo := newGitRepo(t, root, "apps")
-	url := gitServer(t, root, "") + "/apps"
+	ns, repo, url := syncFixture(t)
 	repo.commit("v1", map[string]string{"app/a.yaml": cm("a", "1")})
 	cmd := exec.Command(convergeBin, "sync", "-n", ns, "--repo", url, "--path", "app", "--applyset", "app", "--interval", "500ms", "--cache-dir", t.TempDir())
 	cmd.Env = append(os.Environ(), "KUBECONFIG="+testcluster.Kubeconfig())
@@ -321,5 +325,129 @@ func TestSyncLoopFollowsCommitsAndStopsOnSIGTERM(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("sync did not exit within 10 s of SIGTERM")
+	}
+}
+
+// startSync runs `converge sync` in the background until the test ends.
+func startSync(t *testing.T, ns, url string, extra ...string) (*exec.Cmd, *lockedWriter) {
+	t.Helper()
+	args := append([]string{"sync", "-n", ns, "--repo", url, "--path", "app", "--applyset", "app", "--interval", "500ms", "--cache-dir", t.TempDir()}, extra...)
+	cmd := exec.Command(convergeBin, args...)
+	cmd.Env = append(os.Environ(), "KUBECONFIG="+testcluster.Kubeconfig())
+	logs := &lockedWriter{w: &bytes.Buffer{}}
+	cmd.Stderr = logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_, _ = cmd.Process.Wait()
+	})
+	return cmd, logs
+}
+
+// lockedWriter lets a test read what a process writes.
+type lockedWriter struct {
+	mu gosync.Mutex
+	w  interface {
+		Write([]byte) (int, error)
+		String() string
+	}
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+func (l *lockedWriter) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.String()
+}
+
+func cmHolds(t *testing.T, ns, name, want string) func(ctxT) (bool, error) {
+	return func(ctxT) (bool, error) {
+		r := kubectl(t, "get", "-n", ns, "configmap/"+name, "-o", "jsonpath={.data.v}")
+		return r.code == 0 && r.stdout == want, nil
+	}
+}
+
+// TestSyncDrift: a change to a managed field is reported (status and
+// log) and, with --self-heal, undone; a field the manifests leave to
+// others is not drift.
+func TestSyncDrift(t *testing.T) {
+	ns, repo, url := syncFixture(t)
+	repo.commit("v1", map[string]string{"app/a.yaml": cm("a", "1"), "app/b.yaml": cm("b", "1")})
+
+	_, logs := startSync(t, ns, url)
+	testcluster.Eventually(t, timeout, "the commit applied", cmHolds(t, ns, "a", "1"))
+	mustSucceed(t, "annotate", kubectl(t, "annotate", "-n", ns, "configmap/b", "team=web"))
+	mustSucceed(t, "patch", kubectl(t, "patch", "-n", ns, "configmap/a", "-p", `{"data":{"v":"9"}}`))
+	testcluster.Eventually(t, timeout, "drift reported in the status", func(ctxT) (bool, error) {
+		st := syncStatus(t, ns, "app")
+		return len(st.Drifted) == 1 && st.Drifted[0] == "configmap/a", nil
+	})
+	if !strings.Contains(logs.String(), "msg=drift") {
+		t.Errorf("the log does not report the drift:\n%s", logs.String())
+	}
+	if got := jsonpath(t, ns, "configmap/a", "{.data.v}"); got != "9" {
+		t.Errorf("without --self-heal the drift was undone: %q", got)
+	}
+}
+
+// TestSyncSelfHeal: --self-heal applies a drifted object again, and one
+// that was deleted.
+func TestSyncSelfHeal(t *testing.T) {
+	ns, repo, url := syncFixture(t)
+	repo.commit("v1", map[string]string{"app/a.yaml": cm("a", "1"), "app/b.yaml": cm("b", "1")})
+	startSync(t, ns, url, "--self-heal")
+	testcluster.Eventually(t, timeout, "the commit applied", cmHolds(t, ns, "a", "1"))
+	mustSucceed(t, "patch", kubectl(t, "patch", "-n", ns, "configmap/a", "-p", `{"data":{"v":"9"}}`))
+	testcluster.Eventually(t, timeout, "configmap/a healed", cmHolds(t, ns, "a", "1"))
+	mustSucceed(t, "delete", kubectl(t, "delete", "-n", ns, "configmap/b"))
+	testcluster.Eventually(t, timeout, "configmap/b re-created", cmHolds(t, ns, "b", "1"))
+	testcluster.Eventually(t, timeout, "no drift left in the status", func(ctxT) (bool, error) {
+		return len(syncStatus(t, ns, "app").Drifted) == 0, nil
+	})
+}
+
+// TestTwoSyncsOfOneSet: a Lease lets one sync apply; the other waits,
+// says who holds it, and goes on once the first stops.
+func TestTwoSyncsOfOneSet(t *testing.T) {
+	ns, repo, url := syncFixture(t)
+	repo.commit("v1", map[string]string{"app/a.yaml": cm("a", "1")})
+	first, _ := startSync(t, ns, url)
+	testcluster.Eventually(t, timeout, "the first sync applied", cmHolds(t, ns, "a", "1"))
+
+	second := exec.Command(convergeBin, "sync", "-n", ns, "--repo", url, "--path", "app", "--applyset", "app", "--once", "--cache-dir", t.TempDir())
+	second.Env = append(os.Environ(), "KUBECONFIG="+testcluster.Kubeconfig())
+	var out bytes.Buffer
+	errOut := &lockedWriter{w: &bytes.Buffer{}}
+	second.Stdout, second.Stderr = &out, errOut
+	if err := second.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- second.Wait() }()
+	testcluster.Eventually(t, timeout, "the second sync to say who holds the lease", func(ctxT) (bool, error) {
+		return strings.Contains(errOut.String(), "another sync of this set holds its lease"), nil
+	})
+	select {
+	case err := <-done:
+		t.Fatalf("the second sync did not wait for the lease: %v\n%s", err, errOut.String())
+	default:
+	}
+	if err := first.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil || !strings.Contains(out.String(), "unchanged") {
+			t.Errorf("the second sync after the first stopped: %v\n%s%s", err, out.String(), errOut.String())
+		}
+	case <-time.After(timeout):
+		t.Fatalf("the second sync did not go on after the first stopped:\n%s", errOut.String())
 	}
 }

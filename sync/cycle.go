@@ -10,6 +10,7 @@ import (
 
 	"github.com/convergehq/converge/history"
 	"github.com/convergehq/converge/internal/kube"
+	"github.com/convergehq/converge/manifests"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
@@ -24,6 +25,11 @@ type Syncer struct {
 	// cluster holds, so that a cycle that changes nothing writes nothing.
 	status  Status
 	written []byte
+	// applied is the set of the commit applied, and appliedCause its
+	// change-cause, for drift; watch holds the informers on its members.
+	applied      *manifests.Set
+	appliedCause string
+	watch        *watch
 }
 
 // New prepares a sync: it opens the git cache and reads the set's status
@@ -84,11 +90,32 @@ func (s *Syncer) Cycle(ctx context.Context) (Attempt, error) {
 	}
 	switch sha {
 	case s.status.Commit:
+		if err := s.renderApplied(ctx, res); err != nil {
+			return s.retry(ctx, sha, err)
+		}
 		return Attempt{Time: time.Now().UTC(), Commit: sha, Result: ResultUnchanged}, s.flush(ctx)
 	case s.status.FailedCommit:
 		return *s.status.Last, s.flush(ctx)
 	}
 	return s.applyCommit(ctx, res, latest(revs))
+}
+
+// renderApplied renders the applied commit once, when this run did not
+// apply it itself, so that drift can be checked against it.
+func (s *Syncer) renderApplied(ctx context.Context, res Resolved) error {
+	if !s.opts.Drift || s.applied != nil {
+		return nil
+	}
+	commit, err := s.remote.Commit(ctx, res)
+	if err != nil {
+		return err
+	}
+	set, err := s.render(ctx, commit)
+	if err != nil {
+		return err
+	}
+	s.applied, s.appliedCause = &set, ShortHash(commit.Hash)+" "+subject(commit)
+	return nil
 }
 
 // reload takes the status from the cluster when another process changed
@@ -170,6 +197,8 @@ func (s *Syncer) applyCommit(ctx context.Context, res Resolved, newest int) (Att
 	c := history.CountsOf(result)
 	s.status.Commit, s.status.FailedCommit, s.status.Pinned, s.status.NextRetry = sha, "", nil, nil
 	s.status.Revision = newest
+	s.status.Drifted = nil
+	s.applied, s.appliedCause = &set, opts.ChangeCause
 	msg := fmt.Sprintf("%d created, %d configured, %d unchanged, %d pruned", c.Created, c.Configured, c.Unchanged, c.Pruned)
 	if rev != nil {
 		s.status.Revision = rev.Number

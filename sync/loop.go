@@ -31,12 +31,39 @@ func (s *Syncer) Run(ctx context.Context) error {
 		} else {
 			failures = 0
 		}
-		timer := time.NewTimer(wait)
+		if s.opts.Drift {
+			s.startWatch(ctx)
+		}
+		if !s.waitWatching(ctx, wait) {
+			return nil
+		}
+	}
+}
+
+// waitWatching waits until the next cycle, checking drift whenever the
+// watch sees a member change; false when ctx ended.
+func (s *Syncer) waitWatching(ctx context.Context, wait time.Duration) bool {
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	var notify <-chan struct{}
+	if s.watch != nil {
+		notify = s.watch.notify
+	}
+	for {
 		select {
 		case <-ctx.Done():
-			timer.Stop()
-			return nil
+			return false
 		case <-timer.C:
+			return true
+		case <-notify:
+			select { // let a burst of changes land
+			case <-ctx.Done():
+				return false
+			case <-time.After(driftDebounce):
+			}
+			if err := s.checkDrift(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("drift check failed", "error", err.Error())
+			}
 		}
 	}
 }

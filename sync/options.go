@@ -36,6 +36,10 @@ type Options struct {
 	// Keyring, when set, is an armored OpenPGP keyring: a commit not
 	// signed by one of its keys is refused.
 	Keyring string
+	// Drift watches the applied objects with informers and reports a
+	// change to a managed field; SelfHeal also applies the drifted objects
+	// again.
+	Drift, SelfHeal bool
 	// Interval is how often to ask the remote; 0 means DefaultInterval.
 	Interval time.Duration
 	// Log receives what each cycle did; nil discards it.

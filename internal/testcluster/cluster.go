@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -29,7 +30,7 @@ func Main(m *testing.M) int {
 		kubeconfig = kc
 		return m.Run()
 	}
-	lc, err := start("")
+	lc, err := start("", 0)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "FAIL: local control plane did not start: %s\n", err.Error())
 		return 1
@@ -50,7 +51,13 @@ type Cluster struct {
 // Start runs a control plane of its own on dataDir, reusing what is there.
 // Stop or Kill it; the data dir stays.
 func Start(dataDir string) (*Cluster, error) {
-	lc, err := start(dataDir)
+	return StartOnPort(dataDir, 0)
+}
+
+// StartOnPort is Start with the API server on port (0 picks a free one),
+// so that a client keeps its address across a restart.
+func StartOnPort(dataDir string, port int) (*Cluster, error) {
+	lc, err := start(dataDir, port)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +101,7 @@ func RepoRoot() (string, error) {
 }
 
 // start runs bin/localcluster on dir, a new temp dir when "".
-func start(dir string) (*localCluster, error) {
+func start(dir string, port int) (*localCluster, error) {
 	root, err := RepoRoot()
 	if err != nil {
 		return nil, err
@@ -108,7 +115,7 @@ func start(dir string) (*localCluster, error) {
 		}
 	}
 	lc := &localCluster{dir: dir, kubeconfig: filepath.Join(dir, "kubeconfig")}
-	lc.cmd = exec.Command(filepath.Join(root, "bin", "localcluster"), "--data-dir", dir, "--kubeconfig-out", lc.kubeconfig)
+	lc.cmd = exec.Command(filepath.Join(root, "bin", "localcluster"), "--data-dir", dir, "--kubeconfig-out", lc.kubeconfig, "--port", strconv.Itoa(port))
 	logFile, err := os.OpenFile(filepath.Join(dir, "localcluster.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
