@@ -3,6 +3,7 @@ package cmd
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/convergehq/converge/history"
 	"github.com/convergehq/converge/internal/kube"
@@ -107,15 +108,7 @@ func runSyncResume(ctx context.Context, config *genericclioptions.ConfigFlags, r
 	if !found {
 		return fmt.Errorf("applyset %s was never synced: there is nothing to resume", parent)
 	}
-	revs, err := store.List(ctx)
-	if err != nil {
-		return err
-	}
-	newest := 0
-	if len(revs) > 0 {
-		newest = revs[len(revs)-1].Number
-	}
-	if err := gsync.WriteStatus(ctx, store, gsync.Resume(st, newest)); err != nil {
+	if err := gsync.WriteResume(ctx, store, time.Now()); err != nil {
 		return err
 	}
 	fmt.Fprintf(streams.Out, "applyset %s: sync follows %s again; the next cycle applies the commit it points to\n", parent.Name, st.Ref)

@@ -165,17 +165,32 @@ func (s Store) scan(ctx context.Context) (scanned, error) {
 		}
 		sc.highest = max(sc.highest, n)
 		sc.names[n] = append(sc.names[n], item.Name)
+	}
+	heads := make([]*metav1.PartialObjectMetadata, len(list.Items))
+	for i := range list.Items {
+		heads[i] = &list.Items[i]
+	}
+	sc.revs, err = Heads(heads)
+	return sc, err
+}
+
+// Heads reads the revisions of a history's Secrets, oldest first, from
+// their metadata: the first part of each holds it. Other Secrets are
+// skipped.
+func Heads(items []*metav1.PartialObjectMetadata) ([]Revision, error) {
+	var revs []Revision
+	for _, item := range items {
 		if item.Labels[LabelPart] != "0" {
 			continue
 		}
 		var r Revision
 		if err := json.Unmarshal([]byte(item.Annotations[AnnotationRevision]), &r); err != nil {
-			return scanned{}, fmt.Errorf("secret %s/%s: read annotation %s: %w; delete the Secret if it is damaged", item.Namespace, item.Name, AnnotationRevision, err)
+			return nil, fmt.Errorf("secret %s/%s: read annotation %s: %w; delete the Secret if it is damaged", item.Namespace, item.Name, AnnotationRevision, err)
 		}
-		sc.revs = append(sc.revs, r)
+		revs = append(revs, r)
 	}
-	sort.Slice(sc.revs, func(i, j int) bool { return sc.revs[i].Number < sc.revs[j].Number })
-	return sc, nil
+	sort.Slice(revs, func(i, j int) bool { return revs[i].Number < revs[j].Number })
+	return revs, nil
 }
 
 // Get returns revision n with its recorded set.

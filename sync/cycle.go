@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -30,6 +31,8 @@ type Syncer struct {
 	applied      *manifests.Set
 	appliedCause string
 	watch        *watch
+	// state, once started, serves the status and history from watches.
+	state *stateWatch
 }
 
 // New prepares a sync: it opens the git cache and reads the set's status
@@ -55,6 +58,9 @@ func New(ctx context.Context, clients *kube.Clients, opts Options) (*Syncer, err
 	if found {
 		s.written, _ = json.Marshal(st)
 	}
+	if st.ResumeSeen == nil && st.ResumedAt != nil && st.Commit == "" {
+		st.ResumeSeen = st.ResumedAt // resumed before this sync ever ran
+	}
 	s.status = st
 	s.status.ApplySet, s.status.Repo = s.store.Parent.String(), history.RedactURL(opts.Repo)
 	s.status.Ref, s.status.Path = opts.Ref.String(), cleanPath(opts.Path)
@@ -77,11 +83,11 @@ func (s *Syncer) Cycle(ctx context.Context) (Attempt, error) {
 		return s.gitFailed(ctx, err)
 	}
 	s.status.GitError, s.status.GitErrorSince = "", nil
-	if err := s.reload(ctx); err != nil {
-		return s.retry(ctx, res.Commit.String(), err)
-	}
 	sha := res.Commit.String()
-	revs, err := s.store.List(ctx)
+	revs, err := s.listRevisions(ctx)
+	if err == nil {
+		err = s.reload(ctx, revs)
+	}
 	if err != nil {
 		return s.retry(ctx, sha, err)
 	}
@@ -118,20 +124,17 @@ func (s *Syncer) renderApplied(ctx context.Context, res Resolved) error {
 	return nil
 }
 
-// reload takes the status from the cluster when another process changed
-// it, as converge sync resume does.
-func (s *Syncer) reload(ctx context.Context) error {
-	st, found, err := ReadStatus(ctx, s.store)
-	if err != nil || !found {
+// reload acts on a `converge sync resume` that ran since the last cycle.
+func (s *Syncer) reload(ctx context.Context, revs []history.Revision) error {
+	st, found, err := s.readStatus(ctx)
+	if err != nil || !found || st.ResumedAt == nil {
 		return err
 	}
-	raw, err := json.Marshal(st)
-	if err != nil || string(raw) == string(s.written) {
-		return err
+	if s.status.ResumeSeen != nil && !st.ResumedAt.After(*s.status.ResumeSeen) {
+		return nil
 	}
-	git, since := s.status.GitError, s.status.GitErrorSince
-	s.status, s.written = st, raw
-	s.status.GitError, s.status.GitErrorSince = git, since
+	s.log.Info("resumed: following git again", "ref", s.opts.Ref.String())
+	s.status = resume(s.status, latest(revs), st.ResumedAt)
 	return nil
 }
 
@@ -176,10 +179,10 @@ func (s *Syncer) applyCommit(ctx context.Context, res Resolved, newest int) (Att
 		return s.gitFailed(ctx, err)
 	}
 	set, err := s.render(ctx, commit)
-	if err != nil && ctx.Err() == nil {
+	if _, bad := errors.AsType[*BadCommitError](err); bad && ctx.Err() == nil {
 		return s.badCommit(ctx, sha, err)
 	} else if err != nil {
-		return s.retry(ctx, sha, err)
+		return s.retry(ctx, sha, err) // the cluster's schemas out of reach, say
 	}
 	opts := s.opts.Apply
 	opts.ChangeCause = ShortHash(commit.Hash) + " " + subject(commit)

@@ -15,11 +15,12 @@ import (
 
 // The Lease timings: a sync that stops renewing (its machine lost, say)
 // is taken over after leaseDuration; one that stops cleanly releases it at
-// once.
+// once, and a waiting sync takes it within retryPeriod. The holder renews
+// every retryPeriod: the only write of a sync with nothing to do.
 const (
-	leaseDuration = 15 * time.Second
-	renewDeadline = 10 * time.Second
-	retryPeriod   = 2 * time.Second
+	leaseDuration = 40 * time.Second
+	renewDeadline = 30 * time.Second
+	retryPeriod   = 8 * time.Second
 )
 
 // Identity names this process in the Lease: "user@host pid N".

@@ -14,6 +14,9 @@ const interruptGrace = 5 * time.Second
 // MaxBackoff. When ctx ends during a cycle, the cycle is recorded as
 // interrupted.
 func (s *Syncer) Run(ctx context.Context) error {
+	if err := s.startStateWatch(ctx); err != nil {
+		s.log.Warn("reading status and history directly", "error", err.Error())
+	}
 	failures := 0
 	for {
 		a, err := s.Cycle(ctx)
@@ -91,10 +94,11 @@ func (s *Syncer) interrupted(a Attempt) {
 	_ = s.flush(ctx)
 }
 
-// Resume lifts a pin: the next cycle applies the commit git is at, and
+// resume lifts a pin: the next cycle applies the commit git is at, and
 // the undo that pinned the set counts as seen.
-func Resume(s Status, newest int) Status {
+func resume(s Status, newest int, at *time.Time) Status {
 	s.Pinned, s.Commit, s.FailedCommit = nil, "", ""
 	s.Revision = max(s.Revision, newest)
+	s.ResumeSeen = at
 	return s
 }

@@ -74,6 +74,11 @@ type Status struct {
 	GitErrorSince *time.Time `json:"gitErrorSince,omitempty"`
 	// NextRetry is when a failed cycle is tried again.
 	NextRetry *time.Time `json:"nextRetry,omitempty"`
+	// ResumeSeen is the latest `converge sync resume` sync acted on.
+	ResumeSeen *time.Time `json:"resumeSeen,omitempty"`
+	// ResumedAt is when `converge sync resume` last ran, kept in its own
+	// key of the ConfigMap, which sync never writes.
+	ResumedAt *time.Time `json:"-"`
 }
 
 var configMaps = schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}
@@ -91,12 +96,37 @@ func ReadStatus(ctx context.Context, store history.Store) (Status, bool, error) 
 	if err != nil {
 		return Status{}, false, fmt.Errorf("applyset %s: read sync status: %w", store.Parent, err)
 	}
+	st, err := statusOf(cm)
+	return st, err == nil, err
+}
+
+// statusOf reads a status ConfigMap.
+func statusOf(cm *unstructured.Unstructured) (Status, error) {
 	raw, _, _ := unstructured.NestedString(cm.Object, "data", statusKey)
 	var s Status
-	if err := json.Unmarshal([]byte(raw), &s); err != nil {
-		return Status{}, false, fmt.Errorf("configmap %s/%s: read data.%s: %w; delete it to start afresh", store.Namespace(), cm.GetName(), statusKey, err)
+	if raw != "" {
+		if err := json.Unmarshal([]byte(raw), &s); err != nil {
+			return Status{}, fmt.Errorf("configmap %s/%s: read data.%s: %w; delete it to start afresh", cm.GetNamespace(), cm.GetName(), statusKey, err)
+		}
 	}
-	return s, true, nil
+	if at, _, _ := unstructured.NestedString(cm.Object, "data", resumeKey); at != "" {
+		if t, err := time.Parse(time.RFC3339Nano, at); err == nil {
+			s.ResumedAt = &t
+		}
+	}
+	return s, nil
+}
+
+// resumeKey is the data key `converge sync resume` writes, as
+// resumeManager, so that it never races with sync's own writes.
+const (
+	resumeKey     = "resume"
+	resumeManager = "converge-sync-resume"
+)
+
+// WriteResume asks the sync of store's set to follow git again.
+func WriteResume(ctx context.Context, store history.Store, at time.Time) error {
+	return applyData(ctx, store, resumeManager, map[string]any{resumeKey: at.UTC().Format(time.RFC3339Nano)})
 }
 
 // WriteStatus stores s with server-side apply, as FieldManager.
@@ -105,15 +135,20 @@ func WriteStatus(ctx context.Context, store history.Store, s Status) error {
 	if err != nil {
 		return err
 	}
+	return applyData(ctx, store, FieldManager, map[string]any{statusKey: string(raw)})
+}
+
+// applyData sets keys of the status ConfigMap, as manager.
+func applyData(ctx context.Context, store history.Store, manager string, data map[string]any) error {
 	cm := &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": "v1", "kind": "ConfigMap",
 		"metadata": map[string]any{
 			"name": statusName(store), "namespace": store.Namespace(),
 			"labels": map[string]any{history.LabelApplySet: store.Parent.ID(), "app.kubernetes.io/managed-by": "converge"},
 		},
-		"data": map[string]any{statusKey: string(raw)},
+		"data": data,
 	}}
-	_, err = store.Clients.Dynamic.Resource(configMaps).Namespace(store.Namespace()).Apply(ctx, statusName(store), cm, metav1.ApplyOptions{FieldManager: FieldManager, Force: true})
+	_, err := store.Clients.Dynamic.Resource(configMaps).Namespace(store.Namespace()).Apply(ctx, statusName(store), cm, metav1.ApplyOptions{FieldManager: manager, Force: true})
 	if err != nil {
 		return fmt.Errorf("applyset %s: write sync status: %w", store.Parent, err)
 	}
