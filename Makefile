@@ -8,7 +8,7 @@ LC_LDFLAGS := -X k8s.io/component-base/version.gitVersion=$(K8S_VERSION) \
 LC_SOURCES := $(wildcard localcluster/*.go) localcluster/go.mod localcluster/go.sum
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build localcluster demo demo-sync test bench-apply bench-render bench-validate bench-diff schemas lint clean
+.PHONY: build localcluster demo demo-sync test bench-apply bench-sync bench-render bench-validate bench-diff schemas lint clean
 
 build: bin/converge
 
@@ -33,6 +33,9 @@ test: build localcluster
 
 bench-apply: build localcluster
 	hack/bench-apply.sh
+
+bench-sync: build localcluster
+	hack/bench-sync.sh
 
 bench-render: build
 	hack/bench-render.sh

@@ -174,6 +174,7 @@ func (s *Syncer) pinned(revs []history.Revision, sha string) (Attempt, bool) {
 // applyCommit fetches, renders, validates and applies one commit.
 func (s *Syncer) applyCommit(ctx context.Context, res Resolved, newest int) (Attempt, error) {
 	sha := res.Commit.String()
+	s.log.Info("new commit", "commit", short(sha), "ref", res.Short())
 	commit, err := s.remote.Commit(ctx, res)
 	if err != nil {
 		return s.gitFailed(ctx, err)
