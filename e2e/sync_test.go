@@ -3,6 +3,7 @@ package e2e
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/cgi"
 	"net/http/httptest"
@@ -111,6 +112,30 @@ func syncFixture(t *testing.T) (string, *gitRepo, string) {
 	t.Helper()
 	root := t.TempDir()
 	return testcluster.Namespace(t), newGitRepo(t, root, "apps"), gitServer(t, root, "") + "/apps"
+}
+
+// commitLinks is commit, where content "-> target" is a symlink.
+func (g *gitRepo) commitLinks(subject string, files map[string]string) plumbing.Hash {
+	g.t.Helper()
+	plain := map[string]string{}
+	for name, content := range files {
+		target, ok := strings.CutPrefix(content, "-> ")
+		if !ok {
+			plain[name] = content
+			continue
+		}
+		if err := os.Symlink(target, filepath.Join(g.dir, name)); err != nil {
+			g.t.Fatal(err)
+		}
+		wt, err := g.repo.Worktree()
+		if err != nil {
+			g.t.Fatal(err)
+		}
+		if _, err := wt.Add(name); err != nil {
+			g.t.Fatal(err)
+		}
+	}
+	return g.commit(subject, plain)
 }
 
 func (g *gitRepo) tag(name string, h plumbing.Hash) {
@@ -449,5 +474,43 @@ func TestTwoSyncsOfOneSet(t *testing.T) {
 		}
 	case <-time.After(timeout):
 		t.Fatalf("the second sync did not go on after the first stopped:\n%s", errOut.String())
+	}
+}
+
+// TestSyncRefusesAHostileRepository: a YAML bomb, a symlink out of the
+// repository and a remote kustomize base each fail their commit with a
+// clear problem, and nothing of them is applied.
+func TestSyncRefusesAHostileRepository(t *testing.T) {
+	ns, repo, url := syncFixture(t)
+	repo.commit("good", map[string]string{"app/a.yaml": cm("a", "1")})
+	mustSucceed(t, "sync", syncOnce(t, ns, url))
+	bomb := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n"
+	prev := "a"
+	for _, level := range []string{"b", "c", "d", "e", "f", "g", "h", "i"} {
+		bomb += fmt.Sprintf("  %s: &%s [*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s]\n", level, level, prev, prev, prev, prev, prev, prev, prev, prev, prev)
+		prev = level
+	}
+	steps := []struct {
+		subject string
+		files   map[string]string
+		want    string
+	}{
+		{subject: "a YAML bomb", files: map[string]string{"app/bomb.yaml": bomb}, want: "app/bomb.yaml:1: invalid YAML: document contains excessive aliasing; its aliases expand too far"},
+		{subject: "a symlink out", files: map[string]string{"app/bomb.yaml": "", "app/passwd.yaml": "-> ../../../../etc/passwd"}, want: "leaves the repository"},
+		{subject: "a remote base", files: map[string]string{"app/passwd.yaml": "", "app/kustomization.yaml": "resources:\n- a.yaml\n- https://github.com/org/repo//deploy?ref=v1\n"},
+			want: `app/kustomization.yaml:3:3: resources names the remote base "https://github.com/org/repo//deploy?ref=v1"`},
+	}
+	for _, step := range steps {
+		sha := repo.commitLinks(step.subject, step.files)
+		if r := syncOnce(t, ns, url); r.code != 1 {
+			t.Fatalf("%s: sync exit %d, want 1\n%s", step.subject, r.code, r.stderr)
+		}
+		st := syncStatus(t, ns, "app")
+		if st.Last.Commit != sha.String() || len(st.Last.Problems) == 0 || !strings.Contains(st.Last.Problems[0], step.want) {
+			t.Errorf("%s: status %+v, want a problem with %q", step.subject, st.Last, step.want)
+		}
+	}
+	if kubectl(t, "get", "-n", ns, "configmap/bomb").code == 0 {
+		t.Error("the YAML bomb was applied")
 	}
 }

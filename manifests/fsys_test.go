@@ -9,6 +9,22 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// bomb is a billion laughs: nine levels of nine aliases.
+const bomb = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: bomb}
+data:
+  a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
+  b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+  c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
+  d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
+  e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]
+  f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]
+  g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]
+  h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]
+  i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
+`
+
 func treeFS() fstest.MapFS {
 	cm := func(name string) *fstest.MapFile {
 		return &fstest.MapFile{Data: []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: " + name + "\n")}
@@ -22,6 +38,8 @@ func treeFS() fstest.MapFS {
 		"overlays/prod/kustomization.yaml":       {Data: []byte("resources:\n- ../../base\nnamePrefix: prod-\n")},
 		"overlays/escape/kustomization.yaml":     {Data: []byte("resources:\n- ../../../../etc\n")},
 		"overlays/escapefile/kustomization.yaml": {Data: []byte("resources:\n- ../../../../etc/passwd\n")},
+		"remote/kustomization.yaml":              {Data: []byte("resources:\n- ../base\n- github.com/org/repo//deploy?ref=v1\n")},
+		"bomb/cm.yaml":                           {Data: []byte(bomb)},
 	}
 }
 
@@ -42,6 +60,8 @@ func TestLoadFromFS(t *testing.T) {
 		{name: "kustomize base climbing out", opts: Options{Kustomize: "overlays/escape"}, err: "overlays/escape/kustomization.yaml"},
 		{name: "kustomize file climbing out", opts: Options{Kustomize: "overlays/escapefile"}, err: "overlays/escapefile/kustomization.yaml"},
 		{name: "missing", opts: Options{Paths: []string{"nope"}}, err: "no such file or directory"},
+		{name: "remote base", opts: Options{Kustomize: "remote"}, err: `remote/kustomization.yaml:3:3: resources names the remote base "github.com/org/repo//deploy?ref=v1"`},
+		{name: "a YAML bomb", opts: Options{Paths: []string{"bomb"}}, err: "its aliases expand too far"},
 	}
 	for _, tt := range tests {
 		tt.opts.FS = treeFS()

@@ -51,6 +51,12 @@ func loadKustomization(ctx context.Context, opts Options, dir string) ([]Object,
 		return fail(kfile, "kustomize build not started: "+err.Error())
 	}
 
+	if opts.FS != nil {
+		if err := checkRemoteBases(opts.FS, treeFiles{}.walkRoot(dir), map[string]bool{}); err != nil {
+			re, _ := errors.AsType[*RemoteBaseError](err)
+			return nil, []Problem{{Origin: re.Origin, Message: strings.TrimPrefix(re.Error(), re.Origin.String()+": ")}}
+		}
+	}
 	disk, top, err := kustomizeFS(opts, dir)
 	if err != nil {
 		return fail(dir, "cannot read: "+friendlyPathError(err))

@@ -58,6 +58,9 @@ func locate(lines []string, rel int, msg string) (int, int, string) {
 	if m := duplicateRE.FindStringSubmatch(msg); m != nil {
 		return rel, indent(lineAt(lines, rel)) + 1, "remove one of the duplicate " + strconv.Quote(m[1]) + " keys"
 	}
+	if strings.Contains(msg, "excessive aliasing") {
+		return rel, 0, "its aliases expand too far (a YAML bomb?): write the values out instead of nesting anchors"
+	}
 	// The parser often reports the line after the culprit; look at both.
 	for _, l := range []int{rel, rel - 1} {
 		text := lineAt(lines, l)
