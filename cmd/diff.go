@@ -69,12 +69,8 @@ func (f diffFlags) toOptions() (diffOptions, error) {
 	o := diffOptions{Load: load, Validation: v, ServerSide: f.ServerSideDryRun, Output: f.Output, Prune: prune,
 		Plan: apply.Options{Concurrency: f.Concurrency, FieldManager: f.FieldManager, Force: f.Force, ShowPruned: true,
 			ServerSide: f.ServerSide, ForceConflicts: f.ForceConflicts}}
-	for _, s := range f.Ignore {
-		r, err := diff.ParseIgnore(s)
-		if err != nil {
-			return diffOptions{}, err
-		}
-		o.Ignore = append(o.Ignore, r)
+	if o.Ignore, err = parseIgnores(f.Ignore); err != nil {
+		return diffOptions{}, err
 	}
 	switch f.Output {
 	case "text", "json", "markdown":
@@ -178,6 +174,19 @@ func runDiff(ctx context.Context, config *genericclioptions.ConfigFlags, o diffO
 		return &ExitError{Code: exitDiffChanges, Err: errChanges}
 	}
 	return nil
+}
+
+// parseIgnores reads --ignore values.
+func parseIgnores(values []string) ([]diff.IgnoreRule, error) {
+	var rules []diff.IgnoreRule
+	for _, s := range values {
+		r, err := diff.ParseIgnore(s)
+		if err != nil {
+			return nil, err
+		}
+		rules = append(rules, r)
+	}
+	return rules, nil
 }
 
 // errChanges is the quiet "error" of a diff with changes: exit status 1,

@@ -27,6 +27,7 @@ type syncFlags struct {
 	CacheDir                  string
 	HistoryLimit              int
 	PruneAllow                []string
+	Ignore                    []string
 	VerifySignatures          string
 	Auth                      gsync.AuthOptions
 }
@@ -62,10 +63,14 @@ func (f syncFlags) toOptions() (syncOptions, error) {
 	if err != nil {
 		return syncOptions{}, err
 	}
+	ignore, err := parseIgnores(f.Ignore)
+	if err != nil {
+		return syncOptions{}, err
+	}
 	return syncOptions{
 		ApplySet: f.ApplySet, Once: f.Once, Auth: f.Auth, Keyring: f.VerifySignatures,
 		Sync: gsync.Options{Repo: f.Repo, Ref: ref, Path: f.Path, CacheDir: f.CacheDir, Interval: f.Interval,
-			HistoryLimit: f.HistoryLimit, Drift: !f.Once, SelfHeal: f.SelfHeal,
+			HistoryLimit: f.HistoryLimit, Drift: !f.Once, SelfHeal: f.SelfHeal, Ignore: ignore,
 			Apply: apply.Options{SkipPrune: !f.Prune, PruneAllow: prune.Allow, Cascade: prune.Cascade,
 				Wait: f.Wait, Timeout: f.Timeout, DryRun: apply.DryRunNone, Version: version}},
 	}, nil
@@ -121,6 +126,7 @@ commit arrives, or converge sync resume.
 	fl.BoolVar(&f.Prune, "prune", true, "delete the members of the set that the commit no longer holds")
 	fl.StringSliceVar(&f.PruneAllow, "prune-allow", nil, "kinds prune may delete although that deletes everything inside them: namespaces, customresourcedefinitions")
 	fl.BoolVar(&f.SelfHeal, "self-heal", false, "apply again, at once, the objects whose managed fields someone changed in the cluster (drift is always reported in the log and the status)")
+	fl.StringArrayVar(&f.Ignore, "ignore", nil, "a field others own, not drift: spec.replicas, /spec/replicas or Deployment:spec.replicas; repeatable, as in diff")
 	fl.BoolVar(&f.Wait, "wait", false, "after each apply, wait until every applied object is healthy")
 	fl.DurationVar(&f.Timeout, "timeout", 0, "how long --wait waits (0 means 5m)")
 	fl.StringVar(&f.CacheDir, "cache-dir", defaultCacheDir(), "where fetched commits are kept between cycles and runs")
@@ -157,12 +163,12 @@ func runSync(ctx context.Context, config *genericclioptions.ConfigFlags, o syncO
 		return err
 	}
 	if !o.Once {
-		return s.WithLease(ctx, gsync.Identity(), s.Run)
+		return s.RunWithLease(ctx, gsync.Identity())
 	}
 	var a gsync.Attempt
 	err = s.WithLease(ctx, gsync.Identity(), func(ctx context.Context) error {
 		var err error
-		a, err = s.Cycle(ctx)
+		a, err = s.RunOnce(ctx)
 		return err
 	})
 	return reportOnce(streams, parent, a, err)

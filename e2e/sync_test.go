@@ -436,6 +436,17 @@ func TestSyncSelfHeal(t *testing.T) {
 	testcluster.Eventually(t, timeout, "no drift left in the status", func(ctxT) (bool, error) {
 		return len(syncStatus(t, ns, "app").Drifted) == 0, nil
 	})
+
+	// An undo is not drift: self-heal leaves it, and the loop pins it.
+	repo.commit("v2", map[string]string{"app/a.yaml": cm("a", "2")})
+	testcluster.Eventually(t, timeout, "v2 applied", cmHolds(t, ns, "a", "2"))
+	mustSucceed(t, "undo", converge(t, "undo", "-n", ns, "--applyset", "app"))
+	testcluster.Eventually(t, timeout, "the undo pinned", func(ctxT) (bool, error) {
+		return syncStatus(t, ns, "app").Pinned != nil, nil
+	})
+	if got := jsonpath(t, ns, "configmap/a", "{.data.v}"); got != "1" {
+		t.Errorf("self-heal undid the undo: configmap/a = %q", got)
+	}
 }
 
 // TestTwoSyncsOfOneSet: a Lease lets one sync apply; the other waits,

@@ -96,6 +96,8 @@ func scrub(msg, repo string) string {
 	}
 	msg = strings.ReplaceAll(msg, u.User.String()+"@", "")
 	if p, ok := u.User.Password(); ok && p != "" {
+		msg = strings.ReplaceAll(msg, url.PathEscape(p), "<redacted>")
+		msg = strings.ReplaceAll(msg, url.QueryEscape(p), "<redacted>")
 		msg = strings.ReplaceAll(msg, p, "<redacted>")
 	}
 	return msg

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
+	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/convergehq/converge/history"
 	"github.com/convergehq/converge/internal/kube"
 	"github.com/convergehq/converge/manifests"
@@ -41,6 +43,11 @@ func New(ctx context.Context, clients *kube.Clients, opts Options) (*Syncer, err
 	if opts.Apply.ApplySet == nil {
 		return nil, fmt.Errorf("sync needs an ApplySet: pass --applyset NAME")
 	}
+	if opts.Keyring != "" {
+		if _, err := openpgp.ReadArmoredKeyRing(strings.NewReader(opts.Keyring)); err != nil {
+			return nil, fmt.Errorf("--verify-signatures: not an armored OpenPGP keyring: %w", err)
+		}
+	}
 	remote, err := OpenRemote(opts.Repo, opts.CacheDir, opts.Auth)
 	if err != nil {
 		return nil, err
@@ -51,20 +58,35 @@ func New(ctx context.Context, clients *kube.Clients, opts Options) (*Syncer, err
 	}
 	s := &Syncer{clients: clients, opts: opts, remote: remote, log: log,
 		store: history.Store{Clients: clients, Parent: *opts.Apply.ApplySet}}
-	st, found, err := ReadStatus(ctx, s.store)
-	if err != nil {
+	if err := s.refresh(ctx); err != nil {
 		return nil, err
 	}
+	return s, nil
+}
+
+// refresh reads the set's status from the cluster, as another sync may
+// have left it.
+func (s *Syncer) refresh(ctx context.Context) error {
+	st, found, err := ReadStatus(ctx, s.store)
+	if err != nil {
+		return err
+	}
+	s.written = nil
 	if found {
 		s.written, _ = json.Marshal(st)
 	}
-	if st.ResumeSeen == nil && st.ResumedAt != nil && st.Commit == "" {
-		st.ResumeSeen = st.ResumedAt // resumed before this sync ever ran
-	}
 	s.status = st
-	s.status.ApplySet, s.status.Repo = s.store.Parent.String(), history.RedactURL(opts.Repo)
-	s.status.Ref, s.status.Path = opts.Ref.String(), cleanPath(opts.Path)
-	return s, nil
+	s.status.ApplySet, s.status.Repo = s.store.Parent.String(), history.RedactURL(s.opts.Repo)
+	s.status.Ref, s.status.Path = s.opts.Ref.String(), cleanPath(s.opts.Path)
+	return nil
+}
+
+// RunOnce runs one cycle, from the status as the cluster holds it now.
+func (s *Syncer) RunOnce(ctx context.Context) (Attempt, error) {
+	if err := s.refresh(ctx); err != nil {
+		return Attempt{}, err
+	}
+	return s.Cycle(ctx)
 }
 
 // Status is the sync status as this run knows it.
@@ -99,11 +121,26 @@ func (s *Syncer) Cycle(ctx context.Context) (Attempt, error) {
 		if err := s.renderApplied(ctx, res); err != nil {
 			return s.retry(ctx, sha, err)
 		}
-		return Attempt{Time: time.Now().UTC(), Commit: sha, Result: ResultUnchanged}, s.flush(ctx)
+		a := Attempt{Time: time.Now().UTC(), Commit: sha, Result: ResultUnchanged}
+		if s.status.Last == nil || s.status.Last.Result == ResultFailed || s.status.NextRetry != nil {
+			s.status.Last, s.status.NextRetry = &a, nil // recovered
+		}
+		return a, s.flush(ctx)
 	case s.status.FailedCommit:
-		return *s.status.Last, s.flush(ctx)
+		return Attempt{Time: time.Now().UTC(), Commit: sha, Result: ResultFailed,
+			Message: fmt.Sprintf("commit %s cannot be applied; waiting for a new commit", short(sha))}, s.flush(ctx)
 	}
 	return s.applyCommit(ctx, res, latest(revs))
+}
+
+// unseenUndo reports whether converge undo recorded a revision after the
+// one sync applied: the cluster holds the undo's set, not git's.
+func (s *Syncer) unseenUndo(revs []history.Revision) bool {
+	if s.status.Commit == "" || len(revs) == 0 {
+		return false
+	}
+	top := revs[len(revs)-1]
+	return top.Result == history.ResultUndo && top.Number > s.status.Revision
 }
 
 // renderApplied renders the applied commit once, when this run did not
@@ -150,10 +187,10 @@ func latest(revs []history.Revision) int {
 // after the one sync applied pins it to the commit git is at, until
 // another commit arrives or sync resume.
 func (s *Syncer) pinned(revs []history.Revision, sha string) (Attempt, bool) {
-	if s.status.Pinned == nil && s.status.Commit != "" && len(revs) > 0 {
-		if top := revs[len(revs)-1]; top.Result == history.ResultUndo && top.Number > s.status.Revision {
-			s.status.Pinned = &Pin{Revision: top.Number, Commit: sha}
-		}
+	if s.status.Pinned == nil && s.unseenUndo(revs) {
+		// Pinned to the commit sync had applied: a commit that arrived
+		// since the undo is new, and lifts the pin.
+		s.status.Pinned = &Pin{Revision: revs[len(revs)-1].Number, Commit: s.status.Commit}
 	}
 	if s.status.Pinned == nil {
 		return Attempt{}, false
@@ -193,10 +230,10 @@ func (s *Syncer) applyCommit(ctx context.Context, res Resolved, newest int) (Att
 		Warn: func(msg string) { s.log.Warn(msg) },
 	})
 	if err != nil {
-		if ctx.Err() != nil || transient(err) {
-			return s.retry(ctx, sha, err)
+		if ctx.Err() == nil && isBadCommit(err) {
+			return s.badCommit(ctx, sha, err)
 		}
-		return s.badCommit(ctx, sha, err)
+		return s.retry(ctx, sha, err)
 	}
 	c := history.CountsOf(result)
 	s.status.Commit, s.status.FailedCommit, s.status.Pinned, s.status.NextRetry = sha, "", nil, nil

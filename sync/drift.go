@@ -84,6 +84,7 @@ func (s *Syncer) startWatch(ctx context.Context) {
 	selector := func(o *metav1.ListOptions) {
 		o.LabelSelector = applyset.LabelPartOf + "=" + s.store.Parent.ID()
 	}
+	var informers []cache.InformerSynced
 	for _, ns := range watchNamespaces(state) {
 		factory := dynamicinformer.NewFilteredDynamicSharedInformerFactory(s.clients.Dynamic, 0, ns, selector)
 		for _, gk := range state.GroupKinds {
@@ -96,11 +97,28 @@ func (s *Syncer) startWatch(ctx context.Context) {
 				UpdateFunc: func(old, cur any) { w.changed(old, cur) },
 				DeleteFunc: func(obj any) { w.changed(nil, obj) },
 			})
+			informers = append(informers, inf.HasSynced)
 		}
 		factory.Start(wctx.Done())
-		factory.WaitForCacheSync(wctx.Done())
+	}
+	if !waitSynced(wctx, informers) {
+		// A LIST refused (RBAC) or gone (a deleted CRD): no drift watch
+		// this time; the key is left unset so the next cycle tries again.
+		s.log.Warn("cannot watch the set's objects for drift; trying again next cycle")
+		cancel()
+		return
 	}
 	s.watch = w
+}
+
+// syncTimeout bounds the first LIST of a watch.
+const syncTimeout = 30 * time.Second
+
+// waitSynced waits until the informers have listed, or syncTimeout.
+func waitSynced(ctx context.Context, synced []cache.InformerSynced) bool {
+	wait, cancel := context.WithTimeout(ctx, syncTimeout)
+	defer cancel()
+	return cache.WaitForCacheSync(wait.Done(), synced...)
 }
 
 // watchNamespaces are the namespaces to watch, with NamespaceAll ("")
@@ -155,22 +173,18 @@ func (w *watch) take() []manifests.ObjectID {
 // diff. Drift is logged and shown in the status; with SelfHeal, the
 // drifted objects alone are applied again.
 func (s *Syncer) checkDrift(ctx context.Context) error {
-	byID := map[manifests.ObjectID]manifests.Object{}
-	for _, o := range s.applied.Objects {
-		id := o.ID()
-		if id.Namespace == "" {
-			id.Namespace = s.clients.Namespace
-		}
-		byID[id] = o
+	revs, err := s.listRevisions(ctx)
+	if err != nil {
+		return err
 	}
+	if s.status.Pinned != nil || s.unseenUndo(revs) {
+		s.watch.take() // the cluster holds an undo's set, not git's
+		return nil
+	}
+	index := s.index(*s.applied)
 	var subset manifests.Set
 	for _, id := range s.watch.take() {
-		o, ok := byID[id]
-		if !ok {
-			id.Namespace = ""
-			o, ok = byID[id]
-		}
-		if ok {
+		if o, ok := index.find(id); ok {
 			subset.Objects = append(subset.Objects, o)
 		}
 	}
@@ -185,6 +199,35 @@ func (s *Syncer) checkDrift(ctx context.Context) error {
 	return s.drifted(ctx, subset, cs, opts)
 }
 
+// objectIndex finds the manifest of a live object: by its identity as
+// written, or with the namespace the sync gives objects that name none.
+type objectIndex struct {
+	written, defaulted map[manifests.ObjectID]manifests.Object
+}
+
+func (s *Syncer) index(set manifests.Set) objectIndex {
+	x := objectIndex{written: map[manifests.ObjectID]manifests.Object{}, defaulted: map[manifests.ObjectID]manifests.Object{}}
+	for _, o := range set.Objects {
+		id := o.ID()
+		x.written[id] = o
+		if id.Namespace == "" {
+			id.Namespace = s.clients.Namespace
+			x.defaulted[id] = o
+		}
+	}
+	return x
+}
+
+// find returns the manifest of id; a cluster-scoped object matches as
+// written, a namespaced one that named no namespace as defaulted.
+func (x objectIndex) find(id manifests.ObjectID) (manifests.Object, bool) {
+	if o, ok := x.written[id]; ok {
+		return o, true
+	}
+	o, ok := x.defaulted[id]
+	return o, ok
+}
+
 // driftOptions plan and heal as the last apply did, without pruning.
 func (s *Syncer) driftOptions() apply.Options {
 	opts := s.opts.Apply
@@ -196,18 +239,31 @@ func (s *Syncer) driftOptions() apply.Options {
 // drifted records the drifted objects of cs and, with SelfHeal, applies
 // them again.
 func (s *Syncer) drifted(ctx context.Context, subset manifests.Set, cs diff.ChangeSet, opts apply.Options) error {
+	drifted := map[manifests.ObjectID]bool{}
+	for _, e := range diff.NewReport(cs, s.opts.Ignore).Entries {
+		drifted[e.ID] = true
+	}
 	var names []string
 	var heal manifests.Set
-	for i, c := range cs.Changes {
-		if c.Action == diff.ActionUnchanged {
+	index := s.index(subset)
+	for _, c := range cs.Changes { // in apply order, not subset's
+		o, ok := index.find(c.ID)
+		if !drifted[c.ID] || !ok {
 			continue
 		}
 		names = append(names, c.ID.KindName())
-		heal.Objects = append(heal.Objects, subset.Objects[i])
+		heal.Objects = append(heal.Objects, o)
 		s.log.Warn("drift", "object", c.ID.String(), "action", string(c.Action))
 	}
+	var fine []string
+	for _, c := range cs.Changes {
+		if !drifted[c.ID] {
+			fine = append(fine, c.ID.KindName())
+		}
+	}
+	s.status.Drifted = removeNames(s.status.Drifted, fine) // back in step by themselves
 	if len(names) == 0 {
-		return nil
+		return s.flush(ctx)
 	}
 	s.status.Drifted = mergeNames(s.status.Drifted, names)
 	if !s.opts.SelfHeal {

@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/convergehq/converge/history"
 	"github.com/go-git/go-git/v5"
@@ -100,17 +102,27 @@ func (r *Remote) Resolve(ctx context.Context, ref Ref) (Resolved, error) {
 }
 
 // Commit returns the resolved commit, fetching it first when the cache
-// does not hold it: shallow, only that reference. A cache that go-git
-// cannot update is started afresh once.
+// does not hold it: shallow, only that reference. A fetch the server
+// refuses as shallow is made whole; a cache go-git cannot update (its
+// shallow history no longer joins, say) is started afresh once. The
+// cache is locked against other syncs of the same repository.
 func (r *Remote) Commit(ctx context.Context, res Resolved) (*object.Commit, error) {
+	unlock, err := lockDir(r.dir + ".lock")
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if c, err := r.repo.CommitObject(res.Commit); err == nil {
 		return c, nil
 	}
-	err := r.fetch(ctx, res)
-	if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-		if rmErr := os.RemoveAll(r.dir); rmErr == nil {
+	err = r.fetch(ctx, res, true)
+	if err != nil && strings.Contains(err.Error(), "shallow") {
+		err = r.fetch(ctx, res, false)
+	}
+	if err != nil && cacheTrouble(err) {
+		if err = os.RemoveAll(r.dir); err == nil {
 			if err = r.open(); err == nil {
-				err = r.fetch(ctx, res)
+				err = r.fetch(ctx, res, true)
 			}
 		}
 	}
@@ -124,13 +136,44 @@ func (r *Remote) Commit(ctx context.Context, res Resolved) (*object.Commit, erro
 	return c, nil
 }
 
-func (r *Remote) fetch(ctx context.Context, res Resolved) error {
+// cacheTrouble reports whether a fetch failed because of the cache, not
+// the remote or the network: only then is the cache started afresh.
+func cacheTrouble(err error) bool {
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne),
+		errors.Is(err, transport.ErrAuthenticationRequired), errors.Is(err, transport.ErrAuthorizationFailed),
+		errors.Is(err, transport.ErrRepositoryNotFound), errors.Is(err, syscall.ECONNREFUSED):
+		return false
+	}
+	return errors.Is(err, plumbing.ErrObjectNotFound) || strings.Contains(err.Error(), "object not found") ||
+		strings.Contains(err.Error(), "shallow")
+}
+
+// lockDir takes an exclusive lock on path, waiting for another process
+// that holds it.
+func lockDir(path string) (func(), error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("git cache lock %s: %w", path, err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("git cache lock %s: %w", path, err)
+	}
+	return func() {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		f.Close()
+	}, nil
+}
+
+func (r *Remote) fetch(ctx context.Context, res Resolved, shallow bool) error {
 	opts := &git.FetchOptions{RemoteURL: r.URL, Auth: r.Auth, Tags: git.NoTags, Force: true}
 	if res.Name != "" {
 		opts.RefSpecs = []config.RefSpec{config.RefSpec(fmt.Sprintf("+%s:%s", res.Name, res.Name))}
 		// go-git's in-process server for local repositories has no
 		// shallow fetch; a local fetch is cheap anyway.
-		if ep, err := transport.NewEndpoint(r.URL); err == nil && ep.Protocol != "file" {
+		if ep, err := transport.NewEndpoint(r.URL); err == nil && ep.Protocol != "file" && shallow {
 			opts.Depth = 1
 		}
 	} else {

@@ -1,11 +1,13 @@
 package sync
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"io/fs"
 	"path"
 	"strings"
+	gosync "sync"
 	"time"
 
 	"github.com/convergehq/converge/manifests"
@@ -26,6 +28,10 @@ const maxLinks = 16
 // without a work tree. Symlinks are followed only within the tree;
 // submodules and files over MaxFileSize are errors.
 type TreeFS struct {
+	// mu serialises reads: go-git's trees cache lookups in a map, and its
+	// storage is not safe for concurrent use, while Load reads files in
+	// parallel.
+	mu    gosync.Mutex
 	root  *object.Tree
 	store storer.EncodedObjectStorer
 	when  time.Time
@@ -56,6 +62,8 @@ func (t *TreeFS) Open(name string) (fs.File, error) {
 	if !fs.ValidPath(name) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	return t.open(name, name, 0)
 }
 
@@ -125,14 +133,23 @@ func (t *TreeFS) openBlob(name string, hash plumbing.Hash) (fs.File, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: err}
 	}
-	return &treeFile{ReadCloser: r, info: fileInfo{name: path.Base(name), size: blob.Size, mode: 0o444, when: t.when}}, nil
+	defer r.Close()
+	// Read whole under the lock: the storage is not safe for concurrent
+	// use. MaxFileSize bounds it.
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
+	}
+	return &treeFile{Reader: bytes.NewReader(data), info: fileInfo{name: path.Base(name), size: blob.Size, mode: 0o444, when: t.when}}, nil
 }
 
 // treeFile is an open blob.
 type treeFile struct {
-	io.ReadCloser
+	*bytes.Reader
 	info fileInfo
 }
+
+func (f *treeFile) Close() error { return nil }
 
 func (f *treeFile) Stat() (fs.FileInfo, error) { return f.info, nil }
 
@@ -171,6 +188,8 @@ func (d *treeDir) ReadDir(n int) ([]fs.DirEntry, error) {
 			mode = fs.ModeDir | 0o555
 		case filemode.Symlink:
 			mode = fs.ModeSymlink | 0o777
+		case filemode.Submodule:
+			mode = fs.ModeIrregular
 		}
 		out = append(out, dirEntry{fs: d.fs, entry: e, info: fileInfo{name: e.Name, mode: mode, when: d.fs.when}})
 	}
@@ -192,9 +211,11 @@ func (e dirEntry) Type() fs.FileMode { return e.info.mode.Type() }
 // Info is the entry's FileInfo, with a blob's size.
 func (e dirEntry) Info() (fs.FileInfo, error) {
 	if e.info.mode.IsRegular() {
+		e.fs.mu.Lock()
 		blob, err := object.GetBlob(e.fs.store, e.entry.Hash)
+		e.fs.mu.Unlock()
 		if err != nil {
-			return nil, err
+			return nil, &fs.PathError{Op: "stat", Path: e.info.name, Err: err}
 		}
 		e.info.size = blob.Size
 	}

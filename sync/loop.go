@@ -14,9 +14,13 @@ const interruptGrace = 5 * time.Second
 // MaxBackoff. When ctx ends during a cycle, the cycle is recorded as
 // interrupted.
 func (s *Syncer) Run(ctx context.Context) error {
+	if err := s.refresh(ctx); err != nil {
+		return err
+	}
 	if err := s.startStateWatch(ctx); err != nil {
 		s.log.Warn("reading status and history directly", "error", err.Error())
 	}
+	defer s.stopWatches()
 	failures := 0
 	for {
 		a, err := s.Cycle(ctx)
@@ -27,7 +31,7 @@ func (s *Syncer) Run(ctx context.Context) error {
 		wait := s.opts.interval()
 		if err != nil {
 			failures++
-			wait = min(wait, backoff(failures))
+			wait = backoff(failures)
 			next := time.Now().Add(wait).UTC()
 			s.status.NextRetry = &next
 			_ = s.flush(ctx)
@@ -68,6 +72,18 @@ func (s *Syncer) waitWatching(ctx context.Context, wait time.Duration) bool {
 				s.log.Warn("drift check failed", "error", err.Error())
 			}
 		}
+	}
+}
+
+// stopWatches ends the watches of this run.
+func (s *Syncer) stopWatches() {
+	if s.state != nil {
+		s.state.stop()
+		s.state = nil
+	}
+	if s.watch != nil {
+		s.watch.stop()
+		s.watch = nil
 	}
 }
 

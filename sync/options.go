@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/convergehq/converge/apply"
+	"github.com/convergehq/converge/diff"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 )
 
@@ -40,6 +41,9 @@ type Options struct {
 	// change to a managed field; SelfHeal also applies the drifted objects
 	// again.
 	Drift, SelfHeal bool
+	// Ignore are fields others own, as diff's --ignore: a change to them
+	// is not drift.
+	Ignore []diff.IgnoreRule
 	// Interval is how often to ask the remote; 0 means DefaultInterval.
 	Interval time.Duration
 	// Log receives what each cycle did; nil discards it.

@@ -67,11 +67,11 @@ func isKustomization(fsys fs.FS, dir string) bool {
 func (s *Syncer) validate(ctx context.Context, sha string, set manifests.Set) error {
 	dc, err := discovery.NewDiscoveryClientForConfig(s.clients.Config)
 	if err != nil {
-		return err
+		return fmt.Errorf("cluster schemas: discovery client: %w", err)
 	}
 	cat, err := schemas.Live(ctx, dc)
 	if err != nil {
-		return fmt.Errorf("read the cluster's schemas: %w", err)
+		return fmt.Errorf("cluster schemas: read for validation: %w", err)
 	}
 	cat, problems := cat.WithCRDs(set)
 	problems = append(problems, cat.Validate(ctx, set, schemas.Options{Strict: true}).Problems...)
@@ -85,11 +85,12 @@ func (s *Syncer) validate(ctx context.Context, sha string, set manifests.Set) er
 	return e
 }
 
-// badCommit turns a load error into a BadCommitError, one problem each.
+// badCommit turns a load error into a BadCommitError, one problem each;
+// another error (reading the cache, say) is returned as it is, to retry.
 func badCommit(sha string, err error) error {
 	var le *manifests.LoadError
 	if !errors.As(err, &le) {
-		return &BadCommitError{Commit: sha, Problems: []string{err.Error()}}
+		return fmt.Errorf("commit %s: read the manifests: %w", short(sha), err)
 	}
 	e := &BadCommitError{Commit: sha}
 	for _, p := range le.Problems {

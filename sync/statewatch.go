@@ -20,6 +20,8 @@ var secrets = schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
 // request.
 type stateWatch struct {
 	status, heads cache.Store
+	// stop ends the watches.
+	stop context.CancelFunc
 }
 
 // startStateWatch starts the watches and waits until they have listed.
@@ -33,12 +35,14 @@ func (s *Syncer) startStateWatch(ctx context.Context) error {
 	})
 	cmInformer := cms.ForResource(configMaps).Informer()
 	headInformer := heads.ForResource(secrets).Informer()
-	cms.Start(ctx.Done())
-	heads.Start(ctx.Done())
-	if !cache.WaitForCacheSync(ctx.Done(), cmInformer.HasSynced, headInformer.HasSynced) {
-		return fmt.Errorf("applyset %s: watch the sync status and history: %w", s.store.Parent, context.Cause(ctx))
+	wctx, cancel := context.WithCancel(ctx)
+	cms.Start(wctx.Done())
+	heads.Start(wctx.Done())
+	if !waitSynced(wctx, []cache.InformerSynced{cmInformer.HasSynced, headInformer.HasSynced}) {
+		cancel()
+		return fmt.Errorf("applyset %s: watch the sync status and history in namespace %s: no answer within %s", s.store.Parent, ns, syncTimeout)
 	}
-	s.state = &stateWatch{status: cmInformer.GetStore(), heads: headInformer.GetStore()}
+	s.state = &stateWatch{status: cmInformer.GetStore(), heads: headInformer.GetStore(), stop: cancel}
 	return nil
 }
 
