@@ -3,8 +3,8 @@ package history
 import (
 	"bytes"
 	"crypto/rand"
-	"fmt"
 	"encoding/hex"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -169,11 +169,7 @@ func TestLargeSetSplitsAndJoins(t *testing.T) {
 // BenchmarkDigest is the cost a no-op re-apply of an ApplySet pays to
 // tell that its set repeats the latest revision: 10,000 ConfigMaps.
 func BenchmarkDigest(b *testing.B) {
-	var objs []manifests.Object
-	for i := range 10000 {
-		objs = append(objs, configMap(fmt.Sprintf("cm-%05d", i), map[string]any{"key": "value", "other": strings.Repeat("x", 100)}))
-	}
-	set := setOf(objs...)
+	set := benchSet()
 	b.ResetTimer()
 	for range b.N {
 		if _, err := Digest(set); err != nil {
@@ -185,11 +181,7 @@ func BenchmarkDigest(b *testing.B) {
 // BenchmarkEncodeSet is what recording a revision of 10,000 ConfigMaps
 // costs before it is sent.
 func BenchmarkEncodeSet(b *testing.B) {
-	var objs []manifests.Object
-	for i := range 10000 {
-		objs = append(objs, configMap(fmt.Sprintf("cm-%05d", i), map[string]any{"key": "value", "other": strings.Repeat("x", 100)}))
-	}
-	set := setOf(objs...)
+	set := benchSet()
 	b.ResetTimer()
 	for range b.N {
 		data, _, err := encodeSet(set)
@@ -198,4 +190,13 @@ func BenchmarkEncodeSet(b *testing.B) {
 		}
 		b.ReportMetric(float64(len(data)), "bytes")
 	}
+}
+
+// benchSet is 10,000 small ConfigMaps.
+func benchSet() manifests.Set {
+	var objs []manifests.Object
+	for i := range 10000 {
+		objs = append(objs, configMap(fmt.Sprintf("cm-%05d", i), map[string]any{"key": "value", "other": strings.Repeat("x", 100)}))
+	}
+	return setOf(objs...)
 }
