@@ -8,6 +8,7 @@ import (
 	"github.com/convergehq/converge/internal/kube"
 	"github.com/convergehq/converge/internal/parallel"
 	"github.com/convergehq/converge/manifests"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -117,6 +118,9 @@ func listTasks(mapper meta.RESTMapper, s State) []listTask {
 
 func listOne(ctx context.Context, clients *kube.Clients, t listTask, sel string, full bool) ([]Member, error) {
 	objs, err := clients.List(ctx, t.mapping, t.namespace, metav1.ListOptions{LabelSelector: sel}, full)
+	if apierrors.IsNotFound(err) {
+		return nil, nil // the server serves the kind no more (its CRD is gone): no members left
+	}
 	if err != nil {
 		return nil, listError(t.mapping.GroupVersionKind, t.namespace, err)
 	}

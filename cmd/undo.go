@@ -113,6 +113,11 @@ current one that did not fail.`,
 }
 
 func runUndo(ctx context.Context, config *genericclioptions.ConfigFlags, o undoOptions, streams genericiooptions.IOStreams) error {
+	// A recorded set may name kinds the cluster serves no more: read the
+	// API's kinds and schemas afresh, not from the discovery cache.
+	if dc, err := config.ToDiscoveryClient(); err == nil {
+		dc.Invalidate()
+	}
 	clients, store, err := historyStore(ctx, config, o.ApplySet)
 	if err != nil {
 		return err

@@ -296,8 +296,9 @@ func TestUndoRefusesASetThatNoLongerFits(t *testing.T) {
 	mustSucceed(t, "apply", converge(t, "apply", "-n", ns, "-f", writeFiles(t, map[string]string{"g.yaml": gadget, "cm.yaml": settingsYAML("1")}), "--prune", "--applyset", "app"))
 	mustSucceed(t, "apply", converge(t, "apply", "-n", ns, "-f", writeFiles(t, map[string]string{"cm.yaml": settingsYAML("2")}), "--prune", "--applyset", "app"))
 	mustSucceed(t, "delete crd", kubectl(t, "delete", "crd", "gadgets."+group, "--timeout=60s"))
-	testcluster.Eventually(t, timeout, "the CRD to be gone", func(ctxT) (bool, error) {
-		return kubectl(t, "get", "crd", "gadgets."+group).code != 0, nil
+	testcluster.Eventually(t, timeout, "the CRD's kind to be served no more", func(ctxT) (bool, error) {
+		r := kubectl(t, "api-resources", "--api-group", group, "-o", "name")
+		return kubectl(t, "get", "crd", "gadgets."+group).code != 0 && r.code == 0 && strings.TrimSpace(r.stdout) == "", nil
 	})
 	r := converge(t, "undo", "-n", ns, "--applyset", "app")
 	if r.code == 0 || !strings.Contains(r.stderr, "nothing was applied") || !strings.Contains(r.stderr, "revision 1: ") || !strings.Contains(r.stderr, "g.yaml") {
