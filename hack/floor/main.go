@@ -1,6 +1,7 @@
 // Command floor measures the raw client-go floor that bench-apply compares
 // converge with: N ConfigMaps created by 16 parallel workers, one LIST of
-// them, and their parallel deletes, against the cluster of $KUBECONFIG.
+// them, a merge patch of each, and their parallel deletes, against the
+// cluster of $KUBECONFIG.
 // It prints one line per phase: "floor PHASE SECONDS".
 //
 // By default it sends JSON through the dynamic client, as any applier of
@@ -21,6 +22,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/tools/clientcmd"
@@ -43,6 +45,7 @@ func main() {
 type configMaps interface {
 	create(ctx context.Context, i int) error
 	list(ctx context.Context) (int, error)
+	patch(ctx context.Context, i int) error
 	delete(ctx context.Context, i int) error
 }
 
@@ -79,6 +82,11 @@ func run(ctx context.Context, n int, ns string, workers, deletes int, proto bool
 		return err
 	}
 	fmt.Printf("floor list %.3f (%d objects)\n", time.Since(start).Seconds(), count)
+	start = time.Now()
+	if err := parallel(n, workers, func(i int) error { return cms.patch(ctx, i) }); err != nil {
+		return err
+	}
+	fmt.Printf("floor patch %.3f\n", time.Since(start).Seconds())
 	if deletes <= 0 || deletes > n {
 		deletes = n
 	}
@@ -123,7 +131,21 @@ type typedClient struct {
 		Create(context.Context, *corev1.ConfigMap, metav1.CreateOptions) (*corev1.ConfigMap, error)
 		List(context.Context, metav1.ListOptions) (*corev1.ConfigMapList, error)
 		Delete(context.Context, string, metav1.DeleteOptions) error
+		Patch(context.Context, string, types.PatchType, []byte, metav1.PatchOptions, ...string) (*corev1.ConfigMap, error)
 	}
+}
+
+// changed is the merge patch of the patch phase.
+var changed = []byte(`{"data":{"key":"changed"}}`)
+
+func (t typedClient) patch(ctx context.Context, i int) error {
+	_, err := t.c.Patch(ctx, name(i), types.MergePatchType, changed, metav1.PatchOptions{})
+	return err
+}
+
+func (d dynamicClient) patch(ctx context.Context, i int) error {
+	_, err := d.r.Patch(ctx, name(i), types.MergePatchType, changed, metav1.PatchOptions{})
+	return err
 }
 
 func (t typedClient) create(ctx context.Context, i int) error {
