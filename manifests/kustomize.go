@@ -51,13 +51,14 @@ func loadKustomization(ctx context.Context, opts Options, dir string) ([]Object,
 		return fail(kfile, "kustomize build not started: "+err.Error())
 	}
 
+	roots := map[string]bool{}
 	if opts.FS != nil {
-		if err := checkRemoteBases(opts.FS, treeFiles{}.walkRoot(dir), map[string]bool{}); err != nil {
+		if err := checkRemoteBases(opts.FS, treeFiles{}.walkRoot(dir), roots); err != nil {
 			re, _ := errors.AsType[*RemoteBaseError](err)
 			return nil, []Problem{{Origin: re.Origin, Message: strings.TrimPrefix(re.Error(), re.Origin.String()+": ")}}
 		}
 	}
-	disk, top, err := kustomizeFS(opts, dir)
+	disk, top, err := kustomizeFS(opts, dir, roots)
 	if err != nil {
 		return fail(dir, "cannot read: "+friendlyPathError(err))
 	}
@@ -80,27 +81,34 @@ func loadKustomization(ctx context.Context, opts Options, dir string) ([]Object,
 }
 
 // kustomizeFS is the file system kustomize renders dir from, and dir in
-// it: the disk, or for Options.FS an in-memory copy of that tree rooted at
-// "/", so that nothing outside the tree can be read.
-func kustomizeFS(opts Options, dir string) (filesys.FileSystem, string, error) {
+// it: the disk, or for Options.FS an in-memory copy, rooted at "/", of the
+// kustomizations reachable from dir (roots), each with everything below
+// it: kustomize reads no file outside a kustomization's root, so nothing
+// else of the tree is read, and nothing outside it can be.
+func kustomizeFS(opts Options, dir string, roots map[string]bool) (filesys.FileSystem, string, error) {
 	if opts.FS == nil {
 		return filesys.MakeFsOnDisk(), dir, nil
 	}
 	mem := filesys.MakeFsInMemory()
-	err := fs.WalkDir(opts.FS, ".", func(p string, d fs.DirEntry, err error) error {
+	for root := range roots {
+		err := fs.WalkDir(opts.FS, root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				return mem.MkdirAll("/" + p)
+			}
+			data, err := fs.ReadFile(opts.FS, p)
+			if err != nil {
+				return err
+			}
+			return mem.WriteFile("/"+p, data)
+		})
 		if err != nil {
-			return err
+			return nil, "", err
 		}
-		if d.IsDir() {
-			return mem.MkdirAll("/" + p)
-		}
-		data, err := fs.ReadFile(opts.FS, p)
-		if err != nil {
-			return err
-		}
-		return mem.WriteFile("/"+p, data)
-	})
-	return mem, "/" + treeFiles{}.walkRoot(dir), err
+	}
+	return mem, "/" + treeFiles{}.walkRoot(dir), nil
 }
 
 // convertResMap turns kustomize's output into Objects, in kustomize's

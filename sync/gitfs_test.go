@@ -101,11 +101,18 @@ func TestLoadFromTree(t *testing.T) {
 		"app/cm.yaml":             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n",
 		"evil/kustomization.yaml": "resources:\n- ../../../../etc\n",
 		"evil-link/cm.yaml":       "-> ../../../etc/passwd",
-		"kust/kustomization.yaml": "resources:\n- ../app/cm.yaml\n",
+		"kust/kustomization.yaml": "resources:\n- cm.yaml\n",
+		"kust/cm.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: k\n",
 	})
 	set, err := manifests.Load(t.Context(), manifests.Options{FS: tree, Paths: []string{"app"}, Recursive: true})
 	if err != nil || set.Len() != 1 || set.Objects[0].Origin.String() != "app/cm.yaml:1" {
 		t.Errorf("load app: %v %v", set.Objects, err)
+	}
+	// Only what the kustomization reaches is read: the bad symlink
+	// elsewhere in the tree does not matter to it.
+	set, err = manifests.Load(t.Context(), manifests.Options{FS: tree, Kustomize: "kust"})
+	if err != nil || set.Len() != 1 || set.Objects[0].Origin.String() != "kust/cm.yaml:1" {
+		t.Errorf("load kust: %v %v", set.Objects, err)
 	}
 	if _, err := manifests.Load(t.Context(), manifests.Options{FS: tree, Kustomize: "evil"}); err == nil {
 		t.Error("a kustomization reaching out of the repository loaded")
