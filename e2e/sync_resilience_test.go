@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/convergehq/converge/internal/testcluster"
 )
@@ -126,4 +128,41 @@ func freePort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
+}
+
+// TestSyncStopsMidApply: SIGTERM during an apply lets the requests in
+// flight finish, records the cycle (applied, or interrupted when cut
+// short), and exits within 10 s; the next sync converges.
+func TestSyncStopsMidApply(t *testing.T) {
+	ns, repo, url := syncFixture(t)
+	files := map[string]string{}
+	for f := range 5 {
+		var sb strings.Builder
+		for i := range 100 {
+			sb.WriteString("---\n" + cm(fmt.Sprintf("cm-%d-%d", f, i), "1"))
+		}
+		files[fmt.Sprintf("app/cms-%d.yaml", f)] = sb.String()
+	}
+	repo.commit("500 config maps", files)
+	cmd, logs := startSync(t, ns, url)
+	testcluster.Eventually(t, timeout, "the apply to start", func(ctxT) (bool, error) {
+		return strings.Contains(logs.String(), "msg=applying"), nil
+	})
+	stopped := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cmd.Process.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(stopped); d > 10*time.Second {
+		t.Errorf("sync took %s to stop", d)
+	}
+	if st := syncStatus(t, ns, "app"); st.Last.Result != "applied" && st.Last.Result != "interrupted" {
+		t.Errorf("after SIGTERM mid-apply the status says %+v", st.Last)
+	}
+	mustSucceed(t, "sync again", syncOnce(t, ns, url))
+	if n := strings.Count(kubectl(t, "get", "configmaps", "-n", ns, "-o", "name").stdout, "configmap/cm-"); n != 500 {
+		t.Errorf("%d ConfigMaps after the next sync, want 500", n)
+	}
 }

@@ -81,12 +81,19 @@ func (s *Syncer) refresh(ctx context.Context) error {
 	return nil
 }
 
-// RunOnce runs one cycle, from the status as the cluster holds it now.
+// RunOnce runs one cycle, from the status as the cluster holds it now. A
+// stop lets it finish the requests in flight, for a few seconds.
 func (s *Syncer) RunOnce(ctx context.Context) (Attempt, error) {
 	if err := s.refresh(ctx); err != nil {
 		return Attempt{}, err
 	}
-	return s.Cycle(ctx)
+	cycles, cancel := graceful(ctx)
+	defer cancel()
+	a, err := s.Cycle(cycles)
+	if ctx.Err() != nil {
+		s.interrupted(a)
+	}
+	return a, err
 }
 
 // Status is the sync status as this run knows it.

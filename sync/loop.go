@@ -9,6 +9,19 @@ import (
 // interruptGrace bounds the status write after a sync is stopped.
 const interruptGrace = 5 * time.Second
 
+// stopGrace is how long a cycle under way goes on after a stop (SIGTERM),
+// so that the requests in flight finish; with interruptGrace, a stop takes
+// under 10 s.
+const stopGrace = 4 * time.Second
+
+// graceful returns a context for cycles that ends stopGrace after ctx
+// does, so a stop lets the cycle under way finish its requests.
+func graceful(ctx context.Context) (context.Context, context.CancelFunc) {
+	cycles, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(stopGrace, cancel) })
+	return cycles, func() { stop(); cancel() }
+}
+
 // Run cycles until ctx ends: every Options.Interval, or sooner after a
 // failure worth retrying, backing off exponentially with jitter up to
 // MaxBackoff. When ctx ends during a cycle, the cycle is recorded as
@@ -21,9 +34,11 @@ func (s *Syncer) Run(ctx context.Context) error {
 		s.log.Warn("reading status and history directly", "error", err.Error())
 	}
 	defer s.stopWatches()
+	cycles, cancel := graceful(ctx)
+	defer cancel()
 	failures := 0
 	for {
-		a, err := s.Cycle(ctx)
+		a, err := s.Cycle(cycles)
 		if ctx.Err() != nil {
 			s.interrupted(a)
 			return nil
