@@ -35,6 +35,7 @@ type diffFlags struct {
 	Force            bool
 	ServerSide       bool
 	ForceConflicts   bool
+	Git              gitFlags
 }
 
 // diffOptions are validated diff settings.
@@ -46,6 +47,8 @@ type diffOptions struct {
 	Output     string
 	Plan       apply.Options
 	Prune      pruneOptions
+	// Git, with a base, compares two revisions offline.
+	Git gitFlags
 }
 
 // toOptions validates flags. It is pure.
@@ -72,6 +75,10 @@ func (f diffFlags) toOptions() (diffOptions, error) {
 	if o.Ignore, err = parseIgnores(f.Ignore); err != nil {
 		return diffOptions{}, err
 	}
+	if err := f.Git.check(f); err != nil {
+		return diffOptions{}, err
+	}
+	o.Git = f.Git
 	switch f.Output {
 	case "text", "json", "markdown":
 	default:
@@ -123,11 +130,16 @@ the server refuses).`,
 	fl.IntVar(&f.Concurrency, "concurrency", 0, "objects read at once; 0 uses the default")
 	fl.BoolVar(&f.ServerSide, "server-side", false, "predict a server-side apply, with the server's dry run of it")
 	fl.BoolVar(&f.ForceConflicts, "force-conflicts", false, "with --server-side, predict taking over fields other managers own")
+	fl.StringVar(&f.Git.Base, "git-base", "", "compare the manifests at this git revision (origin/main, a tag, a SHA) with the work tree, offline: no cluster; for pull-request previews")
+	fl.StringVar(&f.Git.Head, "git-head", "", "with --git-base, compare with this revision instead of the work tree")
 	fl.BoolVar(&f.Force, "force", false, "show an object whose change the server refuses to make in place as deleted and re-created, as apply --force does it")
 	return cmd
 }
 
 func runDiff(ctx context.Context, config *genericclioptions.ConfigFlags, o diffOptions, streams genericiooptions.IOStreams) error {
+	if o.Git.Base != "" {
+		return runGitDiff(ctx, o, streams)
+	}
 	fail := func(err error) error { return &ExitError{Code: exitDiffError, Err: err} }
 	set, err := manifests.Load(ctx, o.Load)
 	if err != nil {
