@@ -1,0 +1,28 @@
+package cmd
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestGitFlagsCheck(t *testing.T) {
+	files := manifestFlags{Filenames: []string{"app"}}
+	tests := []struct {
+		name  string
+		flags diffFlags
+		err   string
+	}{
+		{name: "no git", flags: diffFlags{manifestFlags: files}},
+		{name: "base", flags: diffFlags{manifestFlags: files, Git: gitFlags{Base: "origin/main"}}},
+		{name: "base and head", flags: diffFlags{manifestFlags: files, Git: gitFlags{Base: "v1", Head: "v2"}}},
+		{name: "head alone", flags: diffFlags{manifestFlags: files, Git: gitFlags{Head: "v2"}}, err: "--git-head needs --git-base"},
+		{name: "with a cluster flag", flags: diffFlags{manifestFlags: files, Git: gitFlags{Base: "v1"}, ServerSide: true}, err: "need a cluster"},
+		{name: "stdin", flags: diffFlags{manifestFlags: manifestFlags{Filenames: []string{"-"}}, Git: gitFlags{Base: "v1"}}, err: "not -f -"},
+	}
+	for _, tt := range tests {
+		err := tt.flags.Git.check(tt.flags)
+		if (err == nil) != (tt.err == "") || (err != nil && !strings.Contains(err.Error(), tt.err)) {
+			t.Errorf("%s: err = %v, want %q", tt.name, err, tt.err)
+		}
+	}
+}
