@@ -9,6 +9,7 @@ import (
 	"github.com/convergehq/converge/diff"
 	"github.com/convergehq/converge/history"
 	"github.com/convergehq/converge/schemas"
+	gsync "github.com/convergehq/converge/sync"
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -150,6 +151,9 @@ func runUndo(ctx context.Context, config *genericclioptions.ConfigFlags, o undoO
 		waiting = newWaitPrinter(streams.ErrOut)
 		o.Apply.WaitProgress = waiting.update
 	}
+	if err := markUndo(ctx, store, o.Apply.DryRun); err != nil {
+		return err
+	}
 	_, saved, err := history.Undo(ctx, clients, rev, set, history.UndoOptions{Apply: o.Apply, Limit: o.HistoryLimit, Warn: warner(streams.ErrOut)})
 	if waiting != nil {
 		waiting.finish()
@@ -161,6 +165,19 @@ func runUndo(ctx context.Context, config *genericclioptions.ConfigFlags, o undoO
 		fmt.Fprintln(streams.ErrOut, "dry run: nothing was applied")
 	}
 	return err
+}
+
+// markUndo tells a sync of the set, if there is one, that an undo is
+// under way, before the undo writes anything: so sync never heals it away,
+// and pins it.
+func markUndo(ctx context.Context, store history.Store, dry apply.DryRun) error {
+	if dry != apply.DryRunNone {
+		return nil
+	}
+	if _, synced, err := gsync.ReadStatus(ctx, store); err != nil || !synced {
+		return err
+	}
+	return gsync.WriteUndo(ctx, store, time.Now())
 }
 
 // printUndoPlan prints the diff an undo is about to apply, masked.

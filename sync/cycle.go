@@ -35,6 +35,8 @@ type Syncer struct {
 	watch        *watch
 	// state, once started, serves the status and history from watches.
 	state *stateWatch
+	// undoAt is the latest `converge undo` the status names.
+	undoAt *time.Time
 }
 
 // New prepares a sync: it opens the git cache and reads the set's status
@@ -171,8 +173,12 @@ func (s *Syncer) renderApplied(ctx context.Context, res Resolved) error {
 // reload acts on a `converge sync resume` that ran since the last cycle.
 func (s *Syncer) reload(ctx context.Context, revs []history.Revision) error {
 	st, found, err := s.readStatus(ctx)
-	if err != nil || !found || st.ResumedAt == nil {
+	if err != nil || !found {
 		return err
+	}
+	s.undoAt = st.UndoAt
+	if st.ResumedAt == nil {
+		return nil
 	}
 	if s.status.ResumeSeen != nil && !st.ResumedAt.After(*s.status.ResumeSeen) {
 		return nil
@@ -198,6 +204,7 @@ func (s *Syncer) pinned(revs []history.Revision, sha string) (Attempt, bool) {
 		// Pinned to the commit sync had applied: a commit that arrived
 		// since the undo is new, and lifts the pin.
 		s.status.Pinned = &Pin{Revision: revs[len(revs)-1].Number, Commit: s.status.Commit}
+		s.status.UndoSeen = s.undoAt
 	}
 	if s.status.Pinned == nil {
 		return Attempt{}, false
@@ -246,6 +253,7 @@ func (s *Syncer) applyCommit(ctx context.Context, res Resolved, newest int) (Att
 	s.status.Commit, s.status.FailedCommit, s.status.Pinned, s.status.NextRetry = sha, "", nil, nil
 	s.status.Revision = newest
 	s.status.Drifted = nil
+	s.status.UndoSeen = s.undoAt // git's commit supersedes any undo before it
 	s.applied, s.appliedCause = &set, opts.ChangeCause
 	msg := fmt.Sprintf("%d created, %d configured, %d unchanged, %d pruned", c.Created, c.Configured, c.Unchanged, c.Pruned)
 	if rev != nil {

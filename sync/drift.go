@@ -177,7 +177,11 @@ func (s *Syncer) checkDrift(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if s.status.Pinned != nil || s.unseenUndo(revs) {
+	undoing, err := s.undoUnderWay(ctx)
+	if err != nil {
+		return err
+	}
+	if s.status.Pinned != nil || s.unseenUndo(revs) || undoing {
 		s.watch.take() // the cluster holds an undo's set, not git's
 		return nil
 	}
@@ -197,6 +201,17 @@ func (s *Syncer) checkDrift(ctx context.Context) error {
 		return err
 	}
 	return s.drifted(ctx, subset, cs, opts)
+}
+
+// undoUnderWay reads the status from the cluster, not the watch: an undo
+// writes its mark there before it writes any object, so a change an undo
+// makes is never taken for drift.
+func (s *Syncer) undoUnderWay(ctx context.Context) (bool, error) {
+	st, found, err := ReadStatus(ctx, s.store)
+	if err != nil || !found || st.UndoAt == nil {
+		return false, err
+	}
+	return s.status.UndoSeen == nil || st.UndoAt.After(*s.status.UndoSeen), nil
 }
 
 // objectIndex finds the manifest of a live object: by its identity as

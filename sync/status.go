@@ -79,6 +79,12 @@ type Status struct {
 	// ResumedAt is when `converge sync resume` last ran, kept in its own
 	// key of the ConfigMap, which sync never writes.
 	ResumedAt *time.Time `json:"-"`
+	// UndoAt is when `converge undo` last started on the set, written in
+	// its own key before the undo writes anything; UndoSeen is the latest
+	// one sync acted on. Drift is not checked in between, so an undo under
+	// way is never healed away.
+	UndoAt   *time.Time `json:"-"`
+	UndoSeen *time.Time `json:"undoSeen,omitempty"`
 }
 
 var configMaps = schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}
@@ -109,20 +115,35 @@ func statusOf(cm *unstructured.Unstructured) (Status, error) {
 			return Status{}, fmt.Errorf("configmap %s/%s: read data.%s: %w; delete it to start afresh", cm.GetNamespace(), cm.GetName(), statusKey, err)
 		}
 	}
-	if at, _, _ := unstructured.NestedString(cm.Object, "data", resumeKey); at != "" {
-		if t, err := time.Parse(time.RFC3339Nano, at); err == nil {
-			s.ResumedAt = &t
-		}
-	}
+	s.ResumedAt, s.UndoAt = timeKey(cm, resumeKey), timeKey(cm, undoKey)
 	return s, nil
 }
 
-// resumeKey is the data key `converge sync resume` writes, as
-// resumeManager, so that it never races with sync's own writes.
+// timeKey reads a time written by WriteResume or WriteUndo.
+func timeKey(cm *unstructured.Unstructured, key string) *time.Time {
+	at, _, _ := unstructured.NestedString(cm.Object, "data", key)
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if at == "" || err != nil {
+		return nil
+	}
+	return &t
+}
+
+// resumeKey and undoKey are the data keys `converge sync resume` and
+// `converge undo` write, each as its own field manager, so that they never
+// race with sync's own writes.
 const (
 	resumeKey     = "resume"
 	resumeManager = "converge-sync-resume"
+	undoKey       = "undo"
+	undoManager   = "converge-undo"
 )
+
+// WriteUndo tells a sync of store's set, before an undo writes anything,
+// that an undo is under way.
+func WriteUndo(ctx context.Context, store history.Store, at time.Time) error {
+	return applyData(ctx, store, undoManager, map[string]any{undoKey: at.UTC().Format(time.RFC3339Nano)})
+}
 
 // WriteResume asks the sync of store's set to follow git again.
 func WriteResume(ctx context.Context, store history.Store, at time.Time) error {
