@@ -53,9 +53,12 @@ type diffOptions struct {
 
 // toOptions validates flags. It is pure.
 func (f diffFlags) toOptions() (diffOptions, error) {
-	load, err := f.manifestFlags.toOptions()
-	if err != nil {
-		return diffOptions{}, err
+	var load manifests.Options
+	var err error
+	if !f.Git.All {
+		if load, err = f.manifestFlags.toOptions(); err != nil {
+			return diffOptions{}, err
+		}
 	}
 	v, err := f.schemaFlags.validation(f.Validate)
 	if err != nil {
@@ -131,6 +134,7 @@ the server refuses).`,
 	fl.BoolVar(&f.ServerSide, "server-side", false, "predict a server-side apply, with the server's dry run of it")
 	fl.BoolVar(&f.ForceConflicts, "force-conflicts", false, "with --server-side, predict taking over fields other managers own")
 	fl.StringVar(&f.Git.Base, "git-base", "", "compare the manifests at this git revision (origin/main, a tag, a SHA) with the work tree, offline: no cluster; for pull-request previews")
+	fl.BoolVar(&f.Git.All, "all", false, "with --git-base, find every kustomization and plain manifest directory whose files changed, and preview each")
 	fl.StringVar(&f.Git.Head, "git-head", "", "with --git-base, compare with this revision instead of the work tree")
 	fl.BoolVar(&f.Force, "force", false, "show an object whose change the server refuses to make in place as deleted and re-created, as apply --force does it")
 	return cmd

@@ -11,13 +11,17 @@ import (
 // gitFlags are diff's flags for comparing two git revisions.
 type gitFlags struct {
 	Base, Head string
+	// All previews every app that changed, instead of -f or -k.
+	All bool
 }
 
 // check refuses flags that need a cluster in an offline diff.
 func (g gitFlags) check(f diffFlags) error {
 	switch {
-	case g.Base == "" && g.Head != "":
-		return fmt.Errorf("--git-head needs --git-base: name the revision to compare from")
+	case g.Base == "" && (g.Head != "" || g.All):
+		return fmt.Errorf("--git-head and --all need --git-base: name the revision to compare from")
+	case g.All && (len(f.Filenames) > 0 || f.Kustomize != ""):
+		return fmt.Errorf("--all finds the apps itself: leave out -f and -k")
 	case g.Base == "":
 		return nil
 	case f.Prune || f.ServerSide || f.ServerSideDryRun || f.Force:
@@ -32,6 +36,9 @@ func (g gitFlags) check(f diffFlags) error {
 // revisions, offline, with diff's exit codes (0 none, 1 changes, 2 error,
 // including a side that does not render or validate).
 func runGitDiff(ctx context.Context, o diffOptions, streams genericiooptions.IOStreams) error {
+	if o.Git.All {
+		return runGitDiffAll(ctx, o, streams)
+	}
 	res, err := preview.Run(ctx, preview.Options{Load: o.Load, Base: o.Git.Base, Head: o.Git.Head,
 		Validate: o.Validation.Validate, KubernetesVersion: o.Validation.Schemas.Version})
 	if err != nil {
@@ -41,6 +48,34 @@ func runGitDiff(ctx context.Context, o diffOptions, streams genericiooptions.IOS
 		return &ExitError{Code: exitDiffError, Err: err}
 	}
 	if res.Report.HasChanges() {
+		return &ExitError{Code: exitDiffChanges, Err: errChanges}
+	}
+	return nil
+}
+
+// runGitDiffAll previews every app that changed, one section each; an app
+// that fails is reported and makes the exit code 2, after the others.
+func runGitDiffAll(ctx context.Context, o diffOptions, streams genericiooptions.IOStreams) error {
+	results, err := preview.RunAll(ctx, preview.Options{Base: o.Git.Base, Head: o.Git.Head,
+		Validate: o.Validation.Validate, KubernetesVersion: o.Validation.Schemas.Version})
+	if err != nil {
+		return &ExitError{Code: exitDiffError, Err: err}
+	}
+	if err := preview.WriteAll(streams.Out, results, o.Output); err != nil {
+		return &ExitError{Code: exitDiffError, Err: err}
+	}
+	failed, changed := 0, false
+	for _, r := range results {
+		if r.Err != nil {
+			failed++
+			fmt.Fprintf(streams.ErrOut, "error: %s: %s\n", r.App.Path, r.Err.Error())
+		}
+		changed = changed || r.Report.HasChanges()
+	}
+	switch {
+	case failed > 0:
+		return &ExitError{Code: exitDiffError, Err: fmt.Errorf("%d app(s) do not render or validate", failed)}
+	case changed:
 		return &ExitError{Code: exitDiffChanges, Err: errChanges}
 	}
 	return nil

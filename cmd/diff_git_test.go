@@ -15,7 +15,10 @@ func TestGitFlagsCheck(t *testing.T) {
 		{name: "no git", flags: diffFlags{manifestFlags: files}},
 		{name: "base", flags: diffFlags{manifestFlags: files, Git: gitFlags{Base: "origin/main"}}},
 		{name: "base and head", flags: diffFlags{manifestFlags: files, Git: gitFlags{Base: "v1", Head: "v2"}}},
-		{name: "head alone", flags: diffFlags{manifestFlags: files, Git: gitFlags{Head: "v2"}}, err: "--git-head needs --git-base"},
+		{name: "head alone", flags: diffFlags{manifestFlags: files, Git: gitFlags{Head: "v2"}}, err: "need --git-base"},
+		{name: "all alone", flags: diffFlags{Git: gitFlags{All: true}}, err: "need --git-base"},
+		{name: "all", flags: diffFlags{Git: gitFlags{Base: "main", All: true}}},
+		{name: "all with -f", flags: diffFlags{manifestFlags: files, Git: gitFlags{Base: "main", All: true}}, err: "leave out -f and -k"},
 		{name: "with a cluster flag", flags: diffFlags{manifestFlags: files, Git: gitFlags{Base: "v1"}, ServerSide: true}, err: "need a cluster"},
 		{name: "stdin", flags: diffFlags{manifestFlags: manifestFlags{Filenames: []string{"-"}}, Git: gitFlags{Base: "v1"}}, err: "not -f -"},
 	}

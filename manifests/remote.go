@@ -92,3 +92,17 @@ func isRemote(s string) bool {
 	}
 	return strings.Contains(s, "?ref=") || strings.Contains(s, ".git//")
 }
+
+// KustomizationRoots are the directories of the kustomizations reachable
+// from dir in fsys, dir included, through their local resources, bases and
+// components: what a render of dir reads, since kustomize reads no file
+// outside a kustomization's root.
+func KustomizationRoots(fsys fs.FS, dir string) []string {
+	seen := map[string]bool{}
+	_ = checkRemoteBases(fsys, path.Clean(dir), seen)
+	roots := make([]string, 0, len(seen))
+	for r := range seen {
+		roots = append(roots, r)
+	}
+	return roots
+}

@@ -1,0 +1,241 @@
+package preview
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/convergehq/converge/diff"
+	"github.com/convergehq/converge/manifests"
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/object"
+)
+
+// App is one thing --all previews: a kustomization root, or a directory
+// of plain manifests that no kustomization holds.
+type App struct {
+	Path      string `json:"path"`
+	Kustomize bool   `json:"kustomization"`
+}
+
+// AppResult is one app's preview, or why it failed.
+type AppResult struct {
+	App    App
+	Report diff.Report
+	Err    error
+}
+
+// side is one revision: its files, their blob hashes, and its name.
+type side struct {
+	fs     fs.FS
+	hashes map[string]plumbing.Hash
+	name   string
+}
+
+// RunAll finds every app that changed between Base and Head (a
+// kustomization changed when any file under a root it reaches changed, its
+// bases and components included; a plain directory when one of its files
+// did) and previews each. An app that fails does not stop the others.
+func RunAll(ctx context.Context, opts Options) ([]AppResult, error) {
+	repo, root, err := open(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	base, err := revisionSide(repo, opts.Base)
+	if err != nil {
+		return nil, err
+	}
+	head, err := workTreeSide(root)
+	if opts.Head != "" {
+		head, err = revisionSide(repo, opts.Head)
+	}
+	if err != nil {
+		return nil, err
+	}
+	changed := changedPaths(base.hashes, head.hashes)
+	var out []AppResult
+	for _, app := range discover(base.fs, head.fs) {
+		if !app.changed(changed, base.fs, head.fs) {
+			continue
+		}
+		out = append(out, previewApp(ctx, app, base, head, opts))
+	}
+	return out, nil
+}
+
+func revisionSide(repo *git.Repository, rev string) (side, error) {
+	fsys, name, err := revisionFS(repo, rev)
+	if err != nil {
+		return side{}, err
+	}
+	h, _ := repo.ResolveRevision(plumbing.Revision(rev))
+	c, err := repo.CommitObject(*h)
+	if err != nil {
+		return side{}, err
+	}
+	tree, err := c.Tree()
+	if err != nil {
+		return side{}, err
+	}
+	hashes := map[string]plumbing.Hash{}
+	err = tree.Files().ForEach(func(f *object.File) error {
+		hashes[f.Name] = f.Hash
+		return nil
+	})
+	return side{fs: fsys, hashes: hashes, name: name}, err
+}
+
+// workTreeSide hashes the work tree's files as git would.
+func workTreeSide(root string) (side, error) {
+	fsys := os.DirFS(root)
+	hashes := map[string]plumbing.Hash{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && p != "." && strings.HasPrefix(d.Name(), "."):
+			return fs.SkipDir // .git, and hidden tooling
+		case !d.Type().IsRegular():
+			return nil
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		hashes[p] = plumbing.ComputeHash(plumbing.BlobObject, data)
+		return nil
+	})
+	return side{fs: fsys, hashes: hashes, name: "head (work tree)"}, err
+}
+
+// changedPaths are the files added, removed or changed.
+func changedPaths(base, head map[string]plumbing.Hash) []string {
+	var out []string
+	for p, h := range head {
+		if base[p] != h {
+			out = append(out, p)
+		}
+	}
+	for p := range base {
+		if _, ok := head[p]; !ok {
+			out = append(out, p)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// discover lists the apps of either side, by path.
+func discover(sides ...fs.FS) []App {
+	apps := map[string]App{}
+	for _, fsys := range sides {
+		var kusts []string
+		_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || !d.IsDir() {
+				return nil
+			}
+			if p != "." && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			if isKustomization(fsys, p) {
+				kusts = append(kusts, p)
+				apps[p] = App{Path: p, Kustomize: true}
+			} else if !under(p, kusts) && hasManifests(fsys, p) {
+				apps[p] = App{Path: p}
+			}
+			return nil
+		})
+	}
+	out := make([]App, 0, len(apps))
+	for _, a := range apps {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+func isKustomization(fsys fs.FS, dir string) bool {
+	for _, name := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
+		if _, err := fs.Stat(fsys, path.Join(dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// under reports whether p is inside one of roots.
+func under(p string, roots []string) bool {
+	for _, r := range roots {
+		if r == "." || strings.HasPrefix(p, r+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func hasManifests(fsys fs.FS, dir string) bool {
+	entries, _ := fs.ReadDir(fsys, dir)
+	for _, e := range entries {
+		if !e.IsDir() && isManifest(e.Name()) {
+			return true
+		}
+	}
+	return false
+}
+
+func isManifest(name string) bool {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".yaml", ".yml", ".json":
+		return true
+	}
+	return false
+}
+
+// changed reports whether a file the app reads, on either side, changed.
+func (a App) changed(paths []string, sides ...fs.FS) bool {
+	if !a.Kustomize {
+		for _, p := range paths {
+			if path.Dir(p) == a.Path && isManifest(p) {
+				return true
+			}
+		}
+		return false
+	}
+	var roots []string
+	for _, fsys := range sides {
+		roots = append(roots, manifests.KustomizationRoots(fsys, a.Path)...)
+	}
+	for _, p := range paths {
+		if under(p, roots) {
+			return true
+		}
+	}
+	return false
+}
+
+// previewApp renders one app on both sides and compares them.
+func previewApp(ctx context.Context, app App, base, head side, opts Options) AppResult {
+	load := manifests.Options{AllowEmpty: true}
+	if app.Kustomize {
+		load.Kustomize = app.Path
+	} else {
+		load.Paths, load.SkipNonK8s = []string{app.Path}, true
+	}
+	res := AppResult{App: app}
+	b, err := render(ctx, load, base.fs, base.name, opts)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	h, err := render(ctx, load, head.fs, head.name, opts)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	res.Report = diff.NewReport(diff.Compare(b.Objects, h.Objects), nil).Relabel(base.name, head.name)
+	return res
+}

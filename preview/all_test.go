@@ -1,0 +1,92 @@
+package preview
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/convergehq/converge/diff"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestRunAllFindsTheChangedApps: a change to a base changes the base and
+// every overlay on it, and nothing else; a plain directory changes alone.
+func TestRunAllFindsTheChangedApps(t *testing.T) {
+	r := newRepo(t)
+	r.commit("apps", map[string]string{
+		"base/deployment.yaml":               deployment,
+		"base/kustomization.yaml":            "resources:\n- deployment.yaml\n",
+		"overlays/prod/kustomization.yaml":   "resources:\n- ../../base\nnamePrefix: prod-\n",
+		"overlays/dev/kustomization.yaml":    "resources:\n- ../../base\nnamePrefix: dev-\n",
+		"overlays/dev/patches/replicas.yaml": "# a patch file under a kustomization, not an app\n",
+		"standalone/kustomization.yaml":      "resources:\n- cm.yaml\n",
+		"standalone/cm.yaml":                 cm("standalone", "1"),
+		"apps/redis/redis.yaml":              cm("redis", "1"),
+		"docs/README.md":                     "# docs\n",
+		".github/workflows/ci.yaml":          "on: push\n",
+	})
+	r.branch("main")
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  []string
+	}{
+		{name: "nothing changed", files: map[string]string{}, want: nil},
+		{name: "a base", files: map[string]string{"base/deployment.yaml": strings.Replace(deployment, "replicas: 1", "replicas: 2", 1), ".github/workflows/ci.yaml": "on: pull_request\n"},
+			want: []string{"base: 1 changed", "overlays/dev: 1 changed", "overlays/prod: 1 changed"}},
+		{name: "a plain directory", files: map[string]string{"base/deployment.yaml": deployment, "apps/redis/redis.yaml": cm("redis", "2")},
+			want: []string{"apps/redis: 1 changed"}},
+		{name: "a new app", files: map[string]string{"apps/redis/redis.yaml": cm("redis", "1"), "apps/web/web.yaml": cm("web", "1")},
+			want: []string{"apps/web: 1 changed"}},
+	}
+	for _, tt := range tests {
+		r.write(tt.files)
+		results, err := RunAll(context.Background(), Options{Base: "main", Dir: r.dir, Validate: true})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		var got []string
+		for _, res := range results {
+			if res.Err != nil {
+				t.Fatalf("%s: %s: %v", tt.name, res.App.Path, res.Err)
+			}
+			got = append(got, res.App.Path+": "+changedCount(res))
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+func changedCount(res AppResult) string {
+	n := res.Report.Create + res.Report.Update + res.Report.Prune
+	switch n {
+	case 0:
+		return "unchanged"
+	case 1:
+		return "1 changed"
+	}
+	return "several changed"
+}
+
+// TestWriteAllMarkdownStaysUnderTheLimit: a preview too large for one
+// pull-request comment is cut by whole apps, and says so.
+func TestWriteAllMarkdownStaysUnderTheLimit(t *testing.T) {
+	var results []AppResult
+	for i := range 12 {
+		results = append(results, AppResult{App: App{Path: fmt.Sprintf("apps/app-%02d", i)}, Err: errors.New(strings.Repeat("x", 8000))})
+	}
+	var out bytes.Buffer
+	if err := WriteAll(&out, results, "markdown"); err != nil {
+		t.Fatal(err)
+	}
+	if out.Len() > diff.MarkdownLimit {
+		t.Errorf("the Markdown is %d characters, over %d", out.Len(), diff.MarkdownLimit)
+	}
+	if !strings.Contains(out.String(), "app section(s) left out") || !strings.Contains(out.String(), "`apps/app-11`") {
+		t.Errorf("the cut Markdown does not say what it left out, or lost the summary row:\n%.400s", out.String())
+	}
+}
