@@ -8,7 +8,7 @@ LC_LDFLAGS := -X k8s.io/component-base/version.gitVersion=$(K8S_VERSION) \
 LC_SOURCES := $(wildcard localcluster/*.go) localcluster/go.mod localcluster/go.sum
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 
-.PHONY: build localcluster demo demo-sync test bench-apply bench-sync bench-render bench-validate bench-diff schemas lint clean
+.PHONY: build localcluster demo demo-sync test bench-apply bench-sync bench-preview bench-render bench-validate bench-diff schemas lint clean
 
 build: bin/converge
 
@@ -36,6 +36,9 @@ bench-apply: build localcluster
 
 bench-sync: build localcluster
 	hack/bench-sync.sh
+
+bench-preview: build
+	hack/bench-preview.sh
 
 bench-render: build
 	hack/bench-render.sh
