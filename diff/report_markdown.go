@@ -19,13 +19,13 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "### converge diff: %s\n\n", r.Summary())
 	rows := 0
 	if len(r.Entries) > 0 {
-		b.WriteString("| action | object | source |\n|---|---|---|\n")
+		b.WriteString("| action | object | changes | source |\n|---|---|---|---|\n")
 		for _, e := range r.Entries {
 			source := "`" + e.Origin.String() + "`"
 			if e.Action == ActionPrune {
 				source = "no longer in the manifests"
 			}
-			row := fmt.Sprintf("| %s | `%s` | %s |\n", verb(e.Action), e.Header(), source)
+			row := fmt.Sprintf("| %s | `%s` | %s | %s |\n", verb(e.Action), e.Header(), fieldSummary(e), source)
 			if b.Len()+len(row) > MarkdownLimit/2 {
 				break
 			}
@@ -52,4 +52,47 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// summaryFields is how many changed fields a summary row names.
+const summaryFields = 3
+
+// fieldSummary names the changed fields of an update, so a reviewer sees
+// the change without opening its section: "`spec.replicas` 1 → 3". A
+// Secret's keys show only that they changed.
+func fieldSummary(e Entry) string {
+	if e.Action != ActionConfigure || len(e.Fields) == 0 {
+		return ""
+	}
+	secret := e.ID.Kind == "Secret" && e.ID.Group == ""
+	var parts []string
+	for _, f := range e.Fields[:min(len(e.Fields), summaryFields)] {
+		parts = append(parts, fieldPhrase(f, secret))
+	}
+	if more := len(e.Fields) - summaryFields; more > 0 {
+		parts = append(parts, fmt.Sprintf("and %d more", more))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func fieldPhrase(f FieldChange, secret bool) string {
+	name := "`" + f.Path + "`"
+	switch {
+	case f.Op == FieldAdd:
+		return name + " added"
+	case f.Op == FieldRemove:
+		return name + " removed"
+	case secret:
+		return name + " changed"
+	}
+	return fmt.Sprintf("%s %s → %s", name, cell(f.Before), cell(f.After))
+}
+
+// cell is a value short enough, and safe, for a Markdown table cell.
+func cell(v any) string {
+	s := strings.Join(strings.Fields(fmt.Sprint(v)), " ")
+	if len(s) > 60 {
+		s = s[:57] + "..."
+	}
+	return strings.ReplaceAll(s, "|", "\\|")
 }

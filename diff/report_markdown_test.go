@@ -84,8 +84,10 @@ func TestWriteMarkdownTruncates(t *testing.T) {
 				t.Fatal(err)
 			}
 			md := buf.String()
-			wantHead := fmt.Sprintf("### converge diff: 0 to create, %d to update, 0 unchanged\n\n| action | object | source |\n|---|---|---|\n"+
-				"| update | `core/ConfigMap shop/settings-0000` | `config/settings-0000.yaml:1` |\n", tt.n)
+			wantHead := fmt.Sprintf("### converge diff: 0 to create, %d to update, 0 unchanged\n\n| action | object | changes | source |\n|---|---|---|---|\n"+
+				"| update | `core/ConfigMap shop/settings-0000` | `data.setting-00` old value 0 of object 0000, long enough to matter → new value 0 of object 0000, long enough to matter; "+
+				"`data.setting-01` old value 1 of object 0000, long enough to matter → new value 1 of object 0000, long enough to matter; "+
+				"`data.setting-02` old value 2 of object 0000, long enough to matter → new value 2 of object 0000, long enough to matter; and 17 more | `config/settings-0000.yaml:1` |\n", tt.n)
 			if !strings.HasPrefix(md, wantHead) {
 				t.Errorf("Markdown report does not start with %q:\n%s", wantHead, md[:min(len(md), 500)])
 			}
@@ -116,11 +118,11 @@ func TestWriteMarkdown(t *testing.T) {
 	md := buf.String()
 	var want strings.Builder
 	want.WriteString("### converge diff: 1 to create, 2 to update, 3 unchanged\n\n" +
-		"| action | object | source |\n" +
-		"|---|---|---|\n" +
-		"| create | `core/ConfigMap shop/settings` | `config/settings.yaml:1` |\n" +
-		"| update | `apps/Deployment shop/web` | `deploy/web.yaml:1` |\n" +
-		"| update | `core/Secret shop/db` | `secrets/db.yaml:1` |\n\n")
+		"| action | object | changes | source |\n" +
+		"|---|---|---|---|\n" +
+		"| create | `core/ConfigMap shop/settings` |  | `config/settings.yaml:1` |\n" +
+		"| update | `apps/Deployment shop/web` | `spec.template.spec.containers[0].image` registry.example/web:1.0 → registry.example/web:1.1 | `deploy/web.yaml:1` |\n" +
+		"| update | `core/Secret shop/db` | `data.api-key` added; `data.legacy` removed; `data.password` changed; and 1 more | `secrets/db.yaml:1` |\n\n")
 	for _, s := range []struct{ verb, header string }{
 		{"create", "core/ConfigMap shop/settings"},
 		{"update", "apps/Deployment shop/web"},
