@@ -95,16 +95,20 @@ func record(ctx context.Context, store Store, rev Revision, set manifests.Set, l
 	if err != nil || same {
 		return nil, err
 	}
+	// Compressed once, for every attempt; its digest is a local source's
+	// hash.
+	data, digest, err := encodeSet(set)
+	if err != nil {
+		return nil, err
+	}
 	rev.Time = time.Now().UTC().Truncate(time.Second)
 	rev.User = whoami(ctx, store.Clients)
 	if rev.Source.Kind == SourceLocal && rev.Source.Hash == "" {
-		if rev.Source.Hash, err = Digest(set); err != nil {
-			return nil, err
-		}
+		rev.Source.Hash = digest
 	}
 	for attempt := 1; ; attempt++ {
 		rev.Number = sc.next()
-		saved, err := store.Save(ctx, rev, set)
+		saved, err := store.save(ctx, rev, data, digest, set.Len())
 		if _, taken := errors.AsType[*TakenError](err); taken && attempt < saveAttempts {
 			if sc, err = store.scan(ctx); err != nil {
 				return nil, err

@@ -250,20 +250,17 @@ func chunkOf(obj *unstructured.Unstructured) ([]byte, error) {
 	return data, nil
 }
 
-// Save stores r with its set. Parts after the first are written first, so
-// a revision is listed only once it is whole. When the number is taken, it
-// returns a *TakenError and leaves the other apply's revision alone.
-func (s Store) Save(ctx context.Context, r Revision, set manifests.Set) (Revision, error) {
-	data, digest, err := encodeSet(set)
-	if err != nil {
-		return r, err
-	}
+// save stores r with its set, as encodeSet compressed it. Parts after
+// the first are written first, so a revision is listed only once it is
+// whole. When the number is taken, it returns a *TakenError and leaves
+// the other apply's revision alone.
+func (s Store) save(ctx context.Context, r Revision, data []byte, digest string, objects int) (Revision, error) {
 	size := s.ChunkSize
 	if size <= 0 {
 		size = DefaultChunkSize
 	}
 	chunks := split(data, size)
-	r.Digest, r.Parts, r.Objects = digest, len(chunks), set.Len()
+	r.Digest, r.Parts, r.Objects = digest, len(chunks), objects
 	meta, err := json.Marshal(r)
 	if err != nil {
 		return r, fmt.Errorf("applyset %s: encode revision %d: %w", s.Parent, r.Number, err)

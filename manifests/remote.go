@@ -62,6 +62,19 @@ func checkRemoteBases(fsys fs.FS, dir string, seen map[string]bool) error {
 	return nil
 }
 
+// IsKustomization reports whether dir in fsys holds a kustomization file:
+// -k renders it, -f refuses it.
+func IsKustomization(fsys fs.FS, dir string) bool {
+	file, _ := readKustomization(fsys, dir)
+	return file != ""
+}
+
+// IsManifestFile reports whether a directory's file of this name is read
+// as manifests: .yaml, .yml or .json.
+func IsManifestFile(name string) bool {
+	return manifestExts[strings.ToLower(path.Ext(name))]
+}
+
 // readKustomization reads the kustomization file of dir, "" if none.
 func readKustomization(fsys fs.FS, dir string) (string, []byte) {
 	for _, name := range kustomizationFiles {

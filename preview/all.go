@@ -141,7 +141,7 @@ func discover(sides ...fs.FS) []App {
 			if p != "." && strings.HasPrefix(d.Name(), ".") {
 				return fs.SkipDir
 			}
-			if isKustomization(fsys, p) {
+			if manifests.IsKustomization(fsys, p) {
 				kusts = append(kusts, p)
 				apps[p] = App{Path: p, Kustomize: true}
 			} else if !under(p, kusts) && hasManifests(fsys, p) {
@@ -158,15 +158,6 @@ func discover(sides ...fs.FS) []App {
 	return out
 }
 
-func isKustomization(fsys fs.FS, dir string) bool {
-	for _, name := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
-		if _, err := fs.Stat(fsys, path.Join(dir, name)); err == nil {
-			return true
-		}
-	}
-	return false
-}
-
 // under reports whether p is inside one of roots.
 func under(p string, roots []string) bool {
 	for _, r := range roots {
@@ -180,17 +171,9 @@ func under(p string, roots []string) bool {
 func hasManifests(fsys fs.FS, dir string) bool {
 	entries, _ := fs.ReadDir(fsys, dir)
 	for _, e := range entries {
-		if !e.IsDir() && isManifest(e.Name()) {
+		if !e.IsDir() && manifests.IsManifestFile(e.Name()) {
 			return true
 		}
-	}
-	return false
-}
-
-func isManifest(name string) bool {
-	switch strings.ToLower(path.Ext(name)) {
-	case ".yaml", ".yml", ".json":
-		return true
 	}
 	return false
 }
@@ -199,7 +182,7 @@ func isManifest(name string) bool {
 func (a App) changed(paths []string, sides ...fs.FS) bool {
 	if !a.Kustomize {
 		for _, p := range paths {
-			if path.Dir(p) == a.Path && isManifest(p) {
+			if path.Dir(p) == a.Path && manifests.IsManifestFile(p) {
 				return true
 			}
 		}

@@ -210,8 +210,7 @@ func validate(ctx context.Context, set manifests.Set, side, version string) erro
 	if err != nil {
 		return err
 	}
-	cat, ps := cat.WithCRDs(set)
-	ps = append(ps, cat.Validate(ctx, set, schemas.Options{Strict: true}).Problems...)
+	ps := cat.CheckSet(ctx, set, schemas.Options{Strict: true})
 	if len(ps) == 0 {
 		return nil
 	}

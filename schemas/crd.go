@@ -1,6 +1,7 @@
 package schemas
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"maps"
@@ -25,6 +26,14 @@ var crdKind = schema.GroupVersionKind{Group: "apiextensions.k8s.io", Version: "v
 func (c *Catalog) WithCRDs(set manifests.Set) (*Catalog, []Problem) {
 	out, problems, _ := c.withCRDs(set)
 	return out, problems
+}
+
+// CheckSet validates set against c and the CRDs the set holds, and
+// returns every problem: those of the CRDs first, then those of the
+// objects.
+func (c *Catalog) CheckSet(ctx context.Context, set manifests.Set, opts Options) []Problem {
+	cat, problems := c.WithCRDs(set)
+	return append(problems, cat.Validate(ctx, set, opts).Problems...)
 }
 
 // withCRDs is WithCRDs; it also returns every kind the CRDs of set define,

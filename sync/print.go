@@ -2,7 +2,6 @@ package sync
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -23,13 +22,12 @@ func ListStatus(ctx context.Context, clients *kube.Clients, namespace string) ([
 	}
 	var out []Status
 	for _, cm := range list.Items {
-		raw, found, _ := unstructured.NestedString(cm.Object, "data", statusKey)
-		if !found || !strings.HasSuffix(cm.GetName(), ".sync") {
+		if _, found, _ := unstructured.NestedString(cm.Object, "data", statusKey); !found || !strings.HasSuffix(cm.GetName(), ".sync") {
 			continue
 		}
-		var s Status
-		if err := json.Unmarshal([]byte(raw), &s); err != nil {
-			return nil, fmt.Errorf("configmap %s/%s: read data.%s: %w", namespace, cm.GetName(), statusKey, err)
+		s, err := statusOf(&cm)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, s)
 	}

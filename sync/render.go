@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"path"
 	"strings"
 
 	"github.com/convergehq/converge/manifests"
@@ -42,7 +40,7 @@ func (s *Syncer) render(ctx context.Context, c *object.Commit) (manifests.Set, e
 	}
 	dir := cleanPath(s.opts.Path)
 	opts := manifests.Options{FS: tree, AllowEmpty: true}
-	if isKustomization(tree, dir) {
+	if manifests.IsKustomization(tree, dir) {
 		opts.Kustomize = dir
 	} else {
 		opts.Paths, opts.Recursive = []string{dir}, true
@@ -52,15 +50,6 @@ func (s *Syncer) render(ctx context.Context, c *object.Commit) (manifests.Set, e
 		return set, badCommit(c.Hash.String(), err)
 	}
 	return set, s.validate(ctx, c.Hash.String(), set)
-}
-
-func isKustomization(fsys fs.FS, dir string) bool {
-	for _, name := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
-		if _, err := fs.Stat(fsys, path.Join(dir, name)); err == nil {
-			return true
-		}
-	}
-	return false
 }
 
 // validate checks the set against the cluster's schemas and its own CRDs.
@@ -73,8 +62,7 @@ func (s *Syncer) validate(ctx context.Context, sha string, set manifests.Set) er
 	if err != nil {
 		return fmt.Errorf("cluster schemas: read for validation: %w", err)
 	}
-	cat, problems := cat.WithCRDs(set)
-	problems = append(problems, cat.Validate(ctx, set, schemas.Options{Strict: true}).Problems...)
+	problems := cat.CheckSet(ctx, set, schemas.Options{Strict: true})
 	if len(problems) == 0 {
 		return nil
 	}
