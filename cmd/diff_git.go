@@ -39,8 +39,12 @@ func runGitDiff(ctx context.Context, o diffOptions, streams genericiooptions.IOS
 	if o.Git.All {
 		return runGitDiffAll(ctx, o, streams)
 	}
-	res, err := preview.Run(ctx, preview.Options{Load: o.Load, Base: o.Git.Base, Head: o.Git.Head,
-		Validate: o.Validation.Validate, KubernetesVersion: o.Validation.Schemas.Version})
+	po, err := previewOptions(ctx, o)
+	if err != nil {
+		return &ExitError{Code: exitDiffError, Err: err}
+	}
+	po.Load = o.Load
+	res, err := preview.Run(ctx, po)
 	if err != nil {
 		return &ExitError{Code: exitDiffError, Err: err}
 	}
@@ -53,11 +57,30 @@ func runGitDiff(ctx context.Context, o diffOptions, streams genericiooptions.IOS
 	return nil
 }
 
+// previewOptions are the preview's settings: the revisions, and the
+// bundled schemas plus --crds and --schema-location, read once for every
+// side and app.
+func previewOptions(ctx context.Context, o diffOptions) (preview.Options, error) {
+	po := preview.Options{Base: o.Git.Base, Head: o.Git.Head, Validate: o.Validation.Validate}
+	if !o.Validation.Validate {
+		return po, nil
+	}
+	cat, err := o.Validation.Schemas.offline(ctx)
+	if err != nil {
+		return po, fmt.Errorf("schemas: %w", err)
+	}
+	po.Catalog = cat
+	return po, nil
+}
+
 // runGitDiffAll previews every app that changed, one section each; an app
 // that fails is reported and makes the exit code 2, after the others.
 func runGitDiffAll(ctx context.Context, o diffOptions, streams genericiooptions.IOStreams) error {
-	results, err := preview.RunAll(ctx, preview.Options{Base: o.Git.Base, Head: o.Git.Head,
-		Validate: o.Validation.Validate, KubernetesVersion: o.Validation.Schemas.Version})
+	po, err := previewOptions(ctx, o)
+	if err != nil {
+		return &ExitError{Code: exitDiffError, Err: err}
+	}
+	results, err := preview.RunAll(ctx, po)
 	if err != nil {
 		return &ExitError{Code: exitDiffError, Err: err}
 	}

@@ -46,8 +46,12 @@ func TestSchemaFlags(t *testing.T) {
 		want    schemaOptions
 		wantErr string
 	}{
-		{name: "bundled default version", flags: schemaFlags{Schemas: "bundled", Strict: true}, want: schemaOptions{Validate: schemas.Options{Strict: true}}},
-		{name: "bundled version", flags: schemaFlags{Schemas: "bundled", KubernetesVersion: "1.35"}, want: schemaOptions{Version: "1.35"}},
+		{name: "bundled default version", flags: schemaFlags{Schemas: "bundled", Strict: true},
+			want: schemaOptions{Validate: schemas.Options{Strict: true}, Sources: schemas.Sources{Location: schemas.LocationOptions{Strict: true}}}},
+		{name: "bundled version", flags: schemaFlags{Schemas: "bundled", KubernetesVersion: "1.35"},
+			want: schemaOptions{Version: "1.35", Sources: schemas.Sources{Location: schemas.LocationOptions{KubernetesVersion: "1.35"}}}},
+		{name: "crds and locations", flags: schemaFlags{Schemas: "bundled", CRDs: []string{"crds/"}, Locations: []string{"default", "catalog/{{.Group}}/{{.ResourceKind}}.json"}},
+			want: schemaOptions{Sources: schemas.Sources{CRDs: []string{"crds/"}, Locations: []string{"default", "catalog/{{.Group}}/{{.ResourceKind}}.json"}}}},
 		{name: "cluster", flags: schemaFlags{Schemas: "cluster", IgnoreMissingSchemas: true}, want: schemaOptions{Live: true, Validate: schemas.Options{IgnoreMissingSchemas: true}}},
 		{name: "cluster with version", flags: schemaFlags{Schemas: "cluster", KubernetesVersion: "1.35"}, wantErr: "cannot be used with --schemas=cluster"},
 		{name: "unknown source", flags: schemaFlags{Schemas: "internet"}, wantErr: "use bundled or cluster"},

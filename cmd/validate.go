@@ -25,6 +25,8 @@ type schemaFlags struct {
 	Schemas              string
 	Strict               bool
 	IgnoreMissingSchemas bool
+	// Locations and CRDs add schemas of custom resources.
+	Locations, CRDs []string
 }
 
 func (f *schemaFlags) add(cmd *cobra.Command, defaultSource string) {
@@ -33,6 +35,8 @@ func (f *schemaFlags) add(cmd *cobra.Command, defaultSource string) {
 	fl.StringVar(&f.Schemas, "schemas", defaultSource, `"bundled" (offline) or "cluster" (the target cluster's /openapi/v3, CRDs included)`)
 	fl.BoolVar(&f.Strict, "strict", true, "unknown fields and duplicate keys are errors, as kubectl --validate=strict")
 	fl.BoolVar(&f.IgnoreMissingSchemas, "ignore-missing-schemas", false, "count objects without a schema as unchecked instead of failing")
+	fl.StringArrayVar(&f.Locations, "schema-location", nil, "kubeconform-compatible schemas for kinds the schemas lack, tried in order: a directory, an http(s) URL, or a template such as 'dir/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json' (the CRDs-catalog layout); repeatable")
+	fl.StringSliceVar(&f.CRDs, "crds", nil, "files or directories of CustomResourceDefinitions whose schemas check custom resources; repeatable")
 }
 
 // schemaOptions are validated schema settings.
@@ -40,10 +44,14 @@ type schemaOptions struct {
 	Version  string
 	Live     bool
 	Validate schemas.Options
+	// Sources are the --crds and --schema-location schemas.
+	Sources schemas.Sources
 }
 
 func (f schemaFlags) toOptions() (schemaOptions, error) {
-	o := schemaOptions{Version: f.KubernetesVersion, Validate: schemas.Options{Strict: f.Strict, IgnoreMissingSchemas: f.IgnoreMissingSchemas}}
+	o := schemaOptions{Version: f.KubernetesVersion, Validate: schemas.Options{Strict: f.Strict, IgnoreMissingSchemas: f.IgnoreMissingSchemas},
+		Sources: schemas.Sources{CRDs: f.CRDs, Locations: f.Locations,
+			Location: schemas.LocationOptions{KubernetesVersion: f.KubernetesVersion, Strict: f.Strict}}}
 	switch f.Schemas {
 	case "", "bundled":
 	case "cluster":
@@ -79,16 +87,29 @@ func (o schemaOptions) catalog(ctx context.Context, config *genericclioptions.Co
 }
 
 // base returns the schemas to validate against, without the set's CRDs:
-// bundled, or the cluster's.
+// bundled, or the cluster's, plus --crds and --schema-location.
 func (o schemaOptions) base(ctx context.Context, config *genericclioptions.ConfigFlags) (*schemas.Catalog, error) {
 	if !o.Live {
-		return schemas.Bundled(o.Version)
+		return o.offline(ctx)
 	}
 	dc, err := config.ToDiscoveryClient()
 	if err != nil {
 		return nil, fmt.Errorf("connect to the cluster for its schemas: %w", err)
 	}
-	return schemas.Live(ctx, dc)
+	cat, err := schemas.Live(ctx, dc)
+	if err != nil {
+		return nil, err
+	}
+	return cat.With(ctx, o.Sources)
+}
+
+// offline returns the bundled schemas plus --crds and --schema-location.
+func (o schemaOptions) offline(ctx context.Context) (*schemas.Catalog, error) {
+	cat, err := schemas.Bundled(o.Version)
+	if err != nil {
+		return nil, err
+	}
+	return cat.With(ctx, o.Sources)
 }
 
 // validateFlags are the raw flag values of `converge validate`.
@@ -130,12 +151,16 @@ func newValidateCommand(config *genericclioptions.ConfigFlags, streams genericio
 		Long: `Validate checks every object against the OpenAPI schemas of a Kubernetes
 version, as strictly as the API server: unknown fields, wrong types, missing
 required fields, bad enums and formats, duplicate keys in keyed lists. Custom
-resources are checked against CustomResourceDefinitions in the same set.
+resources are checked against CustomResourceDefinitions in the same set or
+passed with --crds, or against kubeconform-compatible JSON schemas found at a
+--schema-location (such as a copy of the CRDs-catalog).
 
 Exit status: 0 valid, 1 invalid, 2 usage or internal error.`,
 		Example: `  converge validate -f examples/flask
   converge validate -k overlays/prod --kubernetes-version 1.35 -o junit > report.xml
-  converge validate -f crs/ --schemas=cluster`,
+  converge validate -f crs/ --schemas=cluster
+  converge validate -f crs/ --crds charts/cert-manager/crds
+  converge validate -f crs/ --schema-location 'catalog/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o, err := f.toOptions()

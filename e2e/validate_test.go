@@ -106,6 +106,7 @@ func TestValidateSchemaSources(t *testing.T) {
 	mustSucceed(t, "wait CRD", kubectl(t, "wait", "--for=condition=Established", "--timeout=60s", "-f", crd))
 	tests := []struct {
 		name     string
+		file     string // default testdata/widget-v1.yaml
 		args     []string
 		wantCode int
 		want     string
@@ -116,10 +117,21 @@ func TestValidateSchemaSources(t *testing.T) {
 		{name: "older bundled version", args: []string{"--kubernetes-version=1.34", "--ignore-missing-schemas"}, wantCode: 0, want: "v1.34"},
 		{name: "unknown version is a usage error", args: []string{"--kubernetes-version=1.20"}, wantCode: 2, want: "1.36"},
 		{name: "bad output is a usage error", args: []string{"-o", "yaml"}, wantCode: 2, want: "invalid -o"},
+		{name: "--crds", args: []string{"--crds", crd}, wantCode: 0, want: "1 objects checked"},
+		{name: "--crds catches an invalid CR", file: "testdata/widget-bad.yaml", args: []string{"--crds", crd}, wantCode: 1, want: "testdata/widget-bad.yaml:1: spec.size: must be integer"},
+		{name: "--schema-location dir", args: []string{"--schema-location", "testdata/schemas"}, wantCode: 0, want: "1 objects checked"},
+		{name: "--schema-location template catches an invalid CR", file: "testdata/widget-bad.yaml",
+			args: []string{"--schema-location", "default", "--schema-location", "testdata/schemas/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"}, wantCode: 1, want: `spec: unknown field "shape"`},
+		{name: "--schema-location missing dir is a usage error", args: []string{"--schema-location", "testdata/nope"}, wantCode: 2, want: "--schema-location testdata/nope: stat"},
+		{name: "--crds without CRDs is a usage error", args: []string{"--crds", "testdata/widget-v1.yaml"}, wantCode: 2, want: "no CustomResourceDefinition"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := converge(t, append([]string{"validate", "-f", "testdata/widget-v1.yaml"}, tc.args...)...)
+			file := tc.file
+			if file == "" {
+				file = "testdata/widget-v1.yaml"
+			}
+			r := converge(t, append([]string{"validate", "-f", file}, tc.args...)...)
 			if r.code != tc.wantCode || !strings.Contains(r.stdout+r.stderr, tc.want) {
 				t.Fatalf("exit %d (want %d), output does not contain %q:\n%s%s", r.code, tc.wantCode, tc.want, r.stdout, r.stderr)
 			}
@@ -172,5 +184,15 @@ func TestApplyValidatesTheWholeSetFirst(t *testing.T) {
 	r = converge(t, "apply", "-n", ns, "-f", dir, "--validate=false")
 	if r.code == 0 || !strings.Contains(r.stderr, "Unsupported value") {
 		t.Fatalf("apply --validate=false: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// TestApplyChecksCustomResourcesAgainstCRDFiles: apply validates against
+// the bundled schemas plus --crds before it sends anything.
+func TestApplyChecksCustomResourcesAgainstCRDFiles(t *testing.T) {
+	ns := testcluster.Namespace(t)
+	r := converge(t, "apply", "-n", ns, "-f", "testdata/widget-bad.yaml", "--schemas=bundled", "--crds", "testdata/crd-widgets.yaml")
+	if r.code == 0 || !strings.Contains(r.stderr, "nothing was applied") || !strings.Contains(r.stderr, "testdata/widget-bad.yaml:1: spec.size: must be integer") {
+		t.Fatalf("apply of an invalid widget: exit %d\n%s", r.code, r.stderr)
 	}
 }

@@ -29,9 +29,13 @@ type Options struct {
 	Head string
 	// Dir is a directory inside the work tree; "" means the current one.
 	Dir string
-	// Schemas validates both sides: the bundled schemas of this version
-	// ("" the newest), plus the CRDs of each side's set.
+	// KubernetesVersion picks the bundled schemas that validate both
+	// sides ("" the newest), when Catalog is nil.
 	KubernetesVersion string
+	// Catalog, when set, validates both sides instead, such as the
+	// bundled schemas plus --crds and --schema-location; each side's
+	// own CRDs are added to it.
+	Catalog *schemas.Catalog
 	// Validate checks both sides; problems make the preview fail.
 	Validate bool
 }
@@ -182,7 +186,7 @@ func render(ctx context.Context, load manifests.Options, fsys fs.FS, side string
 	if err != nil || !opts.Validate {
 		return set, err
 	}
-	return set, validate(ctx, set, side, opts.KubernetesVersion)
+	return set, validate(ctx, set, side, opts)
 }
 
 // existing keeps the paths that fsys has.
@@ -204,11 +208,14 @@ func problems(side string, ps []manifests.Problem) error {
 	return e
 }
 
-// validate checks set against the bundled schemas and its own CRDs.
-func validate(ctx context.Context, set manifests.Set, side, version string) error {
-	cat, err := schemas.Bundled(version)
-	if err != nil {
-		return err
+// validate checks set against opts' schemas and the set's own CRDs.
+func validate(ctx context.Context, set manifests.Set, side string, opts Options) error {
+	cat := opts.Catalog
+	if cat == nil {
+		var err error
+		if cat, err = schemas.Bundled(opts.KubernetesVersion); err != nil {
+			return err
+		}
 	}
 	ps := cat.CheckSet(ctx, set, schemas.Options{Strict: true})
 	if len(ps) == 0 {

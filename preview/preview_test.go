@@ -14,6 +14,7 @@ import (
 
 	"github.com/convergehq/converge/diff"
 	"github.com/convergehq/converge/manifests"
+	"github.com/convergehq/converge/schemas"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -250,4 +251,54 @@ func TestUnknownBase(t *testing.T) {
 
 func plumbingRef(name string, head *plumbing.Reference) *plumbing.Reference {
 	return plumbing.NewHashReference(plumbing.NewBranchReferenceName(name), head.Hash())
+}
+
+// TestCustomResourceAgainstCatalogSchema: a Certificate has no CRD in the
+// repository; its schema comes from a copy of the CRDs-catalog, as
+// --schema-location gives it, and without it the head cannot validate.
+func TestCustomResourceAgainstCatalogSchema(t *testing.T) {
+	bundled, err := schemas.Bundled("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withCatalog, err := bundled.WithLocations([]string{"../schemas/testdata/locations/catalog"}, schemas.LocationOptions{Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert := func(issuer string) string {
+		return "apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: {name: web}\nspec:\n  secretName: web-tls\n  issuerRef: {" + issuer + "}\n"
+	}
+	r := newRepo(t)
+	r.commit("v1", map[string]string{"app/cert.yaml": cert("name: ca")})
+	r.branch("main")
+	load := manifests.Options{Paths: []string{filepath.Join(r.dir, "app")}}
+	tests := []struct {
+		name    string
+		issuer  string
+		catalog *schemas.Catalog
+		want    []string
+		wantErr string
+	}{
+		{name: "valid change", issuer: "name: letsencrypt", catalog: withCatalog, want: []string{"configured certificate.cert-manager.io/web"}},
+		{name: "invalid head", issuer: "nam: letsencrypt", catalog: withCatalog, wantErr: `certificate.cert-manager.io/web from app/cert.yaml:1: spec.issuerRef: required field "name" is missing`},
+		{name: "no schema", issuer: "name: letsencrypt", catalog: bundled, wantErr: "no schema for cert-manager.io/v1, Kind=Certificate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r.write(map[string]string{"app/cert.yaml": cert(tt.issuer)})
+			res, err := Run(context.Background(), Options{Load: load, Base: "main", Dir: r.dir, Validate: true, Catalog: tt.catalog})
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, summary(res.Report)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
 }

@@ -33,6 +33,9 @@ type Catalog struct {
 	// schemas it uses, so they are compiled once however many catalogs
 	// add CRDs to it.
 	base *Catalog
+	// locs, from WithLocations, finds the schemas of kinds the catalog
+	// lacks; nil when there are no locations.
+	locs *locator
 	// byGVK caches compiled schemas by kind.
 	byGVK sync.Map
 }
@@ -119,6 +122,15 @@ func (c *Catalog) Has(gvk schema.GroupVersionKind) bool {
 	return c.resourceURL(gvk) != ""
 }
 
+// custom reports whether gvk's schema is a custom resource's: from a
+// CRD, or found at a location.
+func (c *Catalog) custom(gvk schema.GroupVersionKind) bool {
+	if c.crds[gvk] != "" {
+		return true
+	}
+	return c.resourceURL(gvk) == "" && c.locs != nil
+}
+
 // resourceURL is where the schema of gvk is compiled from, or "".
 func (c *Catalog) resourceURL(gvk schema.GroupVersionKind) string {
 	if u, ok := c.crds[gvk]; ok {
@@ -130,12 +142,32 @@ func (c *Catalog) resourceURL(gvk schema.GroupVersionKind) string {
 	return ""
 }
 
+// derive returns a new catalog with c's schemas, CRDs and locations, to
+// add to.
+func (c *Catalog) derive() *Catalog {
+	crds, docs := map[schema.GroupVersionKind]string{}, map[string]any{}
+	maps.Copy(crds, c.crds)
+	maps.Copy(docs, c.docs)
+	out := newCatalog(c.version, c.defs, crds, docs)
+	out.broken = map[schema.GroupVersionKind]string{}
+	maps.Copy(out.broken, c.broken)
+	out.base, out.locs = c, c.locs
+	if c.base != nil {
+		out.base = c.base
+	}
+	return out
+}
+
 // schemaFor returns the compiled schema of gvk, or nil when there is none.
 func (c *Catalog) schemaFor(gvk schema.GroupVersionKind) (*jsonschema.Schema, error) {
 	if sch, ok := c.byGVK.Load(gvk); ok {
 		return sch.(*jsonschema.Schema), nil
 	}
 	u := c.resourceURL(gvk)
+	if u == "" && c.locs != nil {
+		found := c.locs.lookup(gvk)
+		return found.sch, found.err
+	}
 	if u == "" {
 		return nil, nil
 	}
@@ -159,7 +191,16 @@ func (c *Catalog) missingReason(gvk schema.GroupVersionKind) string {
 	if others := c.versionsOf(gvk.GroupKind()); len(others) > 0 {
 		msg += fmt.Sprintf(" (it is served as %s)", strings.Join(others, ", "))
 	}
-	return msg + "; add its CustomResourceDefinition to the set, use --schemas=cluster, or pass --ignore-missing-schemas"
+	if c.locs != nil {
+		tried := c.locs.lookup(gvk).tried
+		if len(tried) > 3 {
+			tried = append(tried[:3:3], fmt.Sprintf("%d more", len(tried)-3))
+		}
+		if len(tried) > 0 {
+			msg += " nor at " + strings.Join(tried, ", ")
+		}
+	}
+	return msg + "; add its CustomResourceDefinition to the set or pass it with --crds, add a --schema-location, use --schemas=cluster, or pass --ignore-missing-schemas"
 }
 
 // versionsOf lists the group/versions that serve gk, sorted.

@@ -58,6 +58,17 @@ func (cc *compiler) schema(u string) (*jsonschema.Schema, error) {
 	return en.sch, en.err
 }
 
+// compileDoc adds doc as the schema at resource URL u and compiles it.
+// Each u must be compiled once.
+func (cc *compiler) compileDoc(u string, doc any) (*jsonschema.Schema, error) {
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if err := cc.c.AddResource(u, doc); err != nil {
+		return nil, err
+	}
+	return cc.c.Compile(u)
+}
+
 // loader hands the compiler converted schemas: component schemas are
 // converted when first referenced, CRD schemas were converted by
 // WithCRDs. It runs under compiler.mu.

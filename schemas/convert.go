@@ -14,6 +14,8 @@ import (
 const (
 	defsBase = "https://converge.invalid/defs/"
 	crdsBase = "https://converge.invalid/crds/"
+	// locationBase is where schemas found at a --schema-location live.
+	locationBase = "https://converge.invalid/located/"
 )
 
 // Names of definitions that get a hand-written schema.
@@ -52,6 +54,11 @@ type converter struct {
 	// defaults are kept (the API server applies them before validating),
 	// and an object that lists no fields has none (they would be pruned).
 	crd bool
+	// loose, with crd, reads the JSON schemas kubeconform uses (the
+	// CRDs-catalog, kubernetes-json-schema's standalone files): a type may
+	// be a list of types, null included, a field needs no type, and an
+	// object that lists no fields is open.
+	loose bool
 	// raw finds a raw definition by name, to read the defaults of list-map
 	// keys; nil for CRDs.
 	raw func(name string) map[string]any
@@ -146,6 +153,9 @@ func (cv *converter) ref(in, out map[string]any, at string) error {
 	if !ok {
 		return nil
 	}
+	if cv.loose {
+		return &convertError{at, fmt.Sprintf("$ref %q is not supported in a schema from --schema-location: use standalone schemas, which have none (kubeconform's *-standalone directories, the CRDs-catalog)", ref)}
+	}
 	if cv.crd {
 		return &convertError{at, "$ref is not allowed in a CustomResourceDefinition schema"}
 	}
@@ -188,18 +198,14 @@ func (cv *converter) scalar(name string) map[string]any {
 
 // typ converts type, nullable, x-kubernetes-int-or-string and format.
 func (cv *converter) typ(in, out map[string]any, at string) error {
-	var types []any
-	if t, ok := in["type"]; ok {
-		s, isString := t.(string)
-		if !isString || !validTypes[s] {
-			return &convertError{at + ".type", fmt.Sprintf("unsupported type %s: use object, array, string, integer, number or boolean", jsonText(t))}
-		}
-		types = []any{s}
+	types, nullable, err := cv.types(in["type"], at)
+	if err != nil {
+		return err
 	}
 	if in["x-kubernetes-int-or-string"] == true {
 		types = []any{"integer", "string"}
 	}
-	if in["nullable"] == true {
+	if nullable || in["nullable"] == true {
 		if len(types) == 0 {
 			types = allTypes
 		} else {
@@ -217,6 +223,30 @@ func (cv *converter) typ(in, out map[string]any, at string) error {
 		out["format"] = f
 	}
 	return nil
+}
+
+// types reads a schema's type: one of validTypes or, in a loose schema,
+// a list of them where "null" makes the schema nullable.
+func (cv *converter) types(t any, at string) (types []any, nullable bool, err error) {
+	if t == nil {
+		return nil, false, nil
+	}
+	list := []any{t}
+	if l, isList := t.([]any); isList && cv.loose {
+		list = l
+	}
+	for _, item := range list {
+		s, isString := item.(string)
+		switch {
+		case isString && validTypes[s]:
+			types = append(types, s)
+		case isString && s == "null" && cv.loose:
+			nullable = true
+		default:
+			return nil, false, &convertError{at + ".type", fmt.Sprintf("unsupported type %s: use object, array, string, integer, number or boolean", jsonText(t))}
+		}
+	}
+	return types, nullable, nil
 }
 
 // exclusive turns the boolean exclusiveMinimum and exclusiveMaximum of

@@ -61,7 +61,7 @@ func (cv *converter) object(in, out map[string]any, at string, junctor bool) err
 // structural: every field has a type, unless it is int-or-string or keeps
 // unknown fields (value validations in junctors need none).
 func (cv *converter) field(in map[string]any, at string, junctor bool) (map[string]any, error) {
-	if cv.crd && !junctor && in["type"] == nil && in["x-kubernetes-int-or-string"] != true && in["x-kubernetes-preserve-unknown-fields"] != true {
+	if cv.crd && !cv.loose && !junctor && in["type"] == nil && in["x-kubernetes-int-or-string"] != true && in["x-kubernetes-preserve-unknown-fields"] != true {
 		return nil, &convertError{at + ".type", "missing: a structural schema gives every field a type, unless it sets x-kubernetes-int-or-string or x-kubernetes-preserve-unknown-fields"}
 	}
 	return cv.node(in, at, junctor)
@@ -79,7 +79,7 @@ func (cv *converter) closed(in, out map[string]any, junctor bool) bool {
 		return true
 	}
 	// A CRD object with no fields keeps none: the API server prunes them.
-	return cv.crd && in["type"] == "object"
+	return cv.crd && !cv.loose && in["type"] == "object"
 }
 
 // embedResource declares the fields an x-kubernetes-embedded-resource object must

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"net/url"
 	"strings"
 
@@ -39,16 +38,7 @@ func (c *Catalog) CheckSet(ctx context.Context, set manifests.Set, opts Options)
 // withCRDs is WithCRDs; it also returns every kind the CRDs of set define,
 // whether their schemas can be used or not.
 func (c *Catalog) withCRDs(set manifests.Set) (*Catalog, []Problem, map[schema.GroupVersionKind]bool) {
-	crds, docs := map[schema.GroupVersionKind]string{}, map[string]any{}
-	maps.Copy(crds, c.crds)
-	maps.Copy(docs, c.docs)
-	out := newCatalog(c.version, c.defs, crds, docs)
-	out.broken = map[schema.GroupVersionKind]string{}
-	maps.Copy(out.broken, c.broken)
-	out.base = c
-	if c.base != nil {
-		out.base = c.base
-	}
+	out := c.derive()
 	// issues holds each CRD's problems by index in set, to report them in
 	// set order.
 	issues := map[int][]*convertError{}
@@ -154,14 +144,7 @@ func crdRoot(raw map[string]any, at string) (map[string]any, *convertError) {
 		}
 		return nil, ce
 	}
-	props, _ := doc["properties"].(map[string]any)
-	if props == nil {
-		props = map[string]any{}
-		doc["properties"] = props
-	}
-	props["apiVersion"] = map[string]any{"type": "string"}
-	props["kind"] = map[string]any{"type": "string"}
-	props["metadata"] = map[string]any{"$ref": defURL(objectMetaDef)}
+	rootFields(doc)
 	return doc, nil
 }
 

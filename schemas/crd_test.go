@@ -30,7 +30,7 @@ func TestCustomResources(t *testing.T) {
 		{"wrong-type", []finding{{"spec.size", `must be integer, got string "3"`}}},
 		{"unknown-field", []finding{{"spec", `unknown field "colour"`}}},
 		{"missing-image", []finding{{"spec", `required field "image" is missing`}}},
-		{"orphan", []finding{{"", "no schema for example.com/v1, Kind=Gadget in Kubernetes v1.36; add its CustomResourceDefinition to the set, use --schemas=cluster, or pass --ignore-missing-schemas"}}},
+		{"orphan", []finding{{"", "no schema for example.com/v1, Kind=Gadget in Kubernetes v1.36; add its CustomResourceDefinition to the set or pass it with --crds, add a --schema-location, use --schemas=cluster, or pass --ignore-missing-schemas"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,7 +72,7 @@ func TestCustomResourceChecks(t *testing.T) {
 			{"", `unknown field "extra"`},
 		}},
 		{"version not served", widget("example.com/v1beta1", "metadata: {name: w}\n"), []finding{
-			{"", "no schema for example.com/v1beta1, Kind=Widget in Kubernetes v1.36 (it is served as example.com/v1); add its CustomResourceDefinition to the set, use --schemas=cluster, or pass --ignore-missing-schemas"},
+			{"", "no schema for example.com/v1beta1, Kind=Widget in Kubernetes v1.36 (it is served as example.com/v1); add its CustomResourceDefinition to the set or pass it with --crds, add a --schema-location, use --schemas=cluster, or pass --ignore-missing-schemas"},
 		}},
 	})
 }

@@ -106,6 +106,9 @@ func (c *Catalog) validateObject(o manifests.Object, opts Options) objectResult 
 		return Problem{ID: o.ID(), Origin: o.Origin, Path: path, Reason: reason}
 	}
 	sch, err := c.schemaFor(gvk)
+	if le, ok := errors.AsType[*LocationError](err); ok {
+		return objectResult{done: true, problems: []Problem{problem("", le.Error())}}
+	}
 	if err != nil {
 		return objectResult{done: true, problems: []Problem{problem("", fmt.Sprintf("cannot compile the schema of %s: %v", gvk, err))}}
 	}
@@ -123,10 +126,10 @@ func (c *Catalog) validateObject(o manifests.Object, opts Options) objectResult 
 			return objectResult{done: true, problems: []Problem{problem("", err.Error())}}
 		}
 		w := walker{root: root, strict: opts.Strict, secret: gvk.GroupKind() == secretKind,
-			builtin: c.crds[gvk] == "" && scheme.Scheme.Recognizes(gvk)}
+			builtin: !c.custom(gvk) && scheme.Scheme.Recognizes(gvk)}
 		found = w.issues(verr, nil)
 	}
-	found = append(found, metaIssues(o, c.crds[gvk] != "")...)
+	found = append(found, metaIssues(o, c.custom(gvk))...)
 	if len(found) == 0 {
 		return objectResult{done: true}
 	}

@@ -118,7 +118,7 @@ func TestValidateReportsEveryObjectInOrder(t *testing.T) {
 		{widget("wrong-type"), manifests.Origin{File: crds, Doc: 2, Line: 130}, "spec.size", `must be integer, got string "3"`},
 		{widget("unknown-field"), manifests.Origin{File: crds, Doc: 3, Line: 139}, "spec", `unknown field "colour"`},
 		{widget("missing-image"), manifests.Origin{File: crds, Doc: 4, Line: 149}, "spec", `required field "image" is missing`},
-		{gadget, manifests.Origin{File: crds, Doc: 5, Line: 157}, "", "no schema for example.com/v1, Kind=Gadget in Kubernetes v1.36; add its CustomResourceDefinition to the set, use --schemas=cluster, or pass --ignore-missing-schemas"},
+		{gadget, manifests.Origin{File: crds, Doc: 5, Line: 157}, "", "no schema for example.com/v1, Kind=Gadget in Kubernetes v1.36; add its CustomResourceDefinition to the set or pass it with --crds, add a --schema-location, use --schemas=cluster, or pass --ignore-missing-schemas"},
 		{role, at("testdata/core/clusterrole.yaml", 1), "rules[0]", `required field "verbs" is missing`},
 		{role, at("testdata/core/clusterrole.yaml", 1), "rules[0]", `unknown field "apiGroup"`},
 	}}
