@@ -83,9 +83,9 @@ func (f diffFlags) toOptions() (diffOptions, error) {
 	}
 	o.Git = f.Git
 	switch f.Output {
-	case "text", "json", "markdown":
+	case "text", "json", "markdown", "junit":
 	default:
-		return diffOptions{}, fmt.Errorf("invalid -o %q: use text, json or markdown", f.Output)
+		return diffOptions{}, fmt.Errorf("invalid -o %q: use text, json, markdown or junit", f.Output)
 	}
 	return o, nil
 }
@@ -128,7 +128,7 @@ the server refuses).`,
 	fl.StringVar(&f.Validate, "validate", "true", `"true": validate first and stop on any problem; "warn"; "false": skip`)
 	fl.BoolVar(&f.ServerSideDryRun, "server-side-dry-run", false, "let the API server compute the predicted objects (defaulting and admission included)")
 	fl.StringArrayVar(&f.Ignore, "ignore", nil, "hide a field others own: spec.replicas, /spec/replicas or Deployment:spec.replicas; repeatable")
-	fl.StringVarP(&f.Output, "output", "o", "text", "output format: text (unified diff), json (change set) or markdown (pull-request comment)")
+	fl.StringVarP(&f.Output, "output", "o", "text", "output format: text (unified diff), json (change set), markdown (pull-request comment) or junit (CI test report)")
 	fl.StringVar(&f.FieldManager, "field-manager", "converge", "field manager of the dry-run requests that verify changes (and of --server-side-dry-run)")
 	fl.IntVar(&f.Concurrency, "concurrency", 0, "objects read at once; 0 uses the default")
 	fl.BoolVar(&f.ServerSide, "server-side", false, "predict a server-side apply, with the server's dry run of it")
@@ -215,6 +215,8 @@ func writeDiff(ctx context.Context, r diff.Report, output string, streams generi
 		return r.WriteJSON(streams.Out)
 	case "markdown":
 		return r.WriteMarkdown(streams.Out)
+	case "junit":
+		return r.WriteJUnit(streams.Out)
 	}
 	if ext := os.Getenv(diff.ExternalDiffEnv); ext != "" {
 		return r.WriteExternal(ctx, ext, streams.Out, streams.ErrOut)

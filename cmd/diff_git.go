@@ -2,8 +2,11 @@ package cmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
+	"github.com/convergehq/converge/internal/junit"
 	"github.com/convergehq/converge/preview"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 )
@@ -45,6 +48,12 @@ func runGitDiff(ctx context.Context, o diffOptions, streams genericiooptions.IOS
 	}
 	po.Load = o.Load
 	res, err := preview.Run(ctx, po)
+	if err != nil && o.Output == "junit" {
+		// CI reads the report: the problems are its failures.
+		if werr := junit.Write(streams.Out, preview.FailedSuite("converge diff --git-base "+o.Git.Base, strings.Join(inputPaths(o.Load), " "), err)); werr != nil {
+			err = errors.Join(err, werr)
+		}
+	}
 	if err != nil {
 		return &ExitError{Code: exitDiffError, Err: err}
 	}

@@ -105,7 +105,7 @@ func TestCommandFlagsToOptions(t *testing.T) {
 			_, err := diffFlags{manifestFlags: f, Output: "text", Ignore: []string{"spec..x"}}.toOptions()
 			return err
 		}, wantErr: "invalid --ignore"},
-		{name: "diff bad output", run: func() error { _, err := diffFlags{manifestFlags: f, Output: "html"}.toOptions(); return err }, wantErr: "use text, json or markdown"},
+		{name: "diff bad output", run: func() error { _, err := diffFlags{manifestFlags: f, Output: "html"}.toOptions(); return err }, wantErr: "use text, json, markdown or junit"},
 		{name: "render json", run: func() error { _, err := renderFlags{manifestFlags: f, Output: "json"}.toOptions(); return err }},
 		{name: "render bad output", run: func() error { _, err := renderFlags{manifestFlags: f, Output: "xml"}.toOptions(); return err }, wantErr: "use yaml or json"},
 		{name: "-R with -k", run: func() error {

@@ -573,6 +573,7 @@ func TestSecretValuesNeverPrinted(t *testing.T) {
 		"text colour": func(b *bytes.Buffer) error { return r.WriteText(b, true) },
 		"JSON":        func(b *bytes.Buffer) error { return r.WriteJSON(b) },
 		"Markdown":    func(b *bytes.Buffer) error { return r.WriteMarkdown(b) },
+		"JUnit":       func(b *bytes.Buffer) error { return r.WriteJUnit(b) },
 		"external diff": func(b *bytes.Buffer) error {
 			return r.WriteExternal(context.Background(), "diff -u -N", b, b)
 		},

@@ -3,12 +3,14 @@ package preview
 import (
 	"bytes"
 	"context"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/convergehq/converge/diff"
+	"github.com/convergehq/converge/internal/junit"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -88,5 +90,45 @@ func TestWriteAllMarkdownStaysUnderTheLimit(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "app section(s) left out") || !strings.Contains(out.String(), "`apps/app-11`") {
 		t.Errorf("the cut Markdown does not say what it left out, or lost the summary row:\n%.400s", out.String())
+	}
+}
+
+// TestWriteAllJUnit: one suite per app; an app whose head does not
+// validate is a failure per problem, located as path:line.
+func TestWriteAllJUnit(t *testing.T) {
+	r := newRepo(t)
+	r.commit("apps", map[string]string{"apps/a/cm.yaml": cm("a", "1"), "apps/b/cm.yaml": cm("b", "1")})
+	r.branch("main")
+	r.write(map[string]string{"apps/a/cm.yaml": cm("a", "2"), "apps/b/cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\ndata: {v: 1}\n"})
+	results, err := RunAll(context.Background(), Options{Base: "main", Dir: r.dir, Validate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := WriteAll(&out, results, "junit"); err != nil {
+		t.Fatal(err)
+	}
+	var got junit.Suites
+	if err := xml.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("not JUnit XML: %v\n%s", err, out.String())
+	}
+	type kase struct{ Suite, Case, Class, Failure string }
+	var cases []kase
+	for _, s := range got.Suites {
+		for _, c := range s.Cases {
+			k := kase{Suite: s.Name, Case: c.Name, Class: c.ClassName}
+			for _, f := range c.Failures {
+				k.Failure += f.Message
+			}
+			cases = append(cases, k)
+		}
+	}
+	want := []kase{
+		{Suite: "converge preview apps/a (directory)", Case: "update core/ConfigMap a", Class: "apps/a/cm.yaml"},
+		{Suite: "converge preview apps/b (directory)", Case: "render and validate head (work tree)", Class: "apps/b",
+			Failure: "configmap/b from apps/b/cm.yaml:1: data.v: must be string, got integer 1"},
+	}
+	if diff := cmp.Diff(want, cases); diff != "" {
+		t.Errorf("cases (-want +got):\n%s", diff)
 	}
 }

@@ -3,14 +3,16 @@ package preview
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 
 	"github.com/convergehq/converge/diff"
+	"github.com/convergehq/converge/internal/junit"
 )
 
-// WriteAll prints the previews of RunAll: text, "json" or "markdown", one
-// section per app. The Markdown stays under diff.MarkdownLimit, for a
+// WriteAll prints the previews of RunAll: text, "json", "markdown" or
+// "junit", one section (or test suite) per app. The Markdown stays under diff.MarkdownLimit, for a
 // pull-request comment, and says what it cut.
 func WriteAll(w io.Writer, results []AppResult, output string) error {
 	switch output {
@@ -18,6 +20,8 @@ func WriteAll(w io.Writer, results []AppResult, output string) error {
 		return writeAllJSON(w, results)
 	case "markdown":
 		return writeAllMarkdown(w, results)
+	case "junit":
+		return writeAllJUnit(w, results)
 	}
 	if len(results) == 0 {
 		_, err := fmt.Fprintln(w, "no app changed")
@@ -106,4 +110,37 @@ func writeAllMarkdown(w io.Writer, results []AppResult) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// writeAllJUnit writes one test suite per app: a case per change, or the
+// problems of an app that does not render or validate as failures.
+func writeAllJUnit(w io.Writer, results []AppResult) error {
+	suites := make([]junit.Suite, 0, len(results))
+	for _, r := range results {
+		name := "converge preview " + title(r)
+		if r.Err != nil {
+			suites = append(suites, FailedSuite(name, r.App.Path, r.Err))
+			continue
+		}
+		suites = append(suites, r.Report.JUnit(name))
+	}
+	return junit.Write(w, suites...)
+}
+
+// FailedSuite is the JUnit suite of a preview that failed: a case named
+// for the side that does not render or validate, with a failure per
+// problem located as path:line, or the error itself.
+func FailedSuite(name, class string, err error) junit.Suite {
+	s := junit.Suite{Name: name}
+	c := junit.Case{Name: "render and validate", ClassName: class}
+	if pe, ok := errors.AsType[*ProblemsError](err); ok {
+		c.Name = "render and validate " + pe.Side
+		for _, p := range pe.Problems {
+			c.Failures = append(c.Failures, junit.Failure{Message: p, Text: p})
+		}
+	} else {
+		c.Failures = []junit.Failure{{Message: err.Error(), Text: err.Error()}}
+	}
+	s.Add(c)
+	return s
 }

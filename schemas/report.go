@@ -2,10 +2,10 @@ package schemas
 
 import (
 	"encoding/json"
-	"encoding/xml"
 	"fmt"
 	"io"
 
+	"github.com/convergehq/converge/internal/junit"
 	"github.com/convergehq/converge/manifests"
 )
 
@@ -74,31 +74,6 @@ func (r Report) WriteJSON(w io.Writer) error {
 	return enc.Encode(out)
 }
 
-type junitSuites struct {
-	XMLName xml.Name   `xml:"testsuites"`
-	Suites  []junitRun `xml:"testsuite"`
-}
-
-type junitRun struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string         `xml:"name,attr"`
-	ClassName string         `xml:"classname,attr"`
-	Failures  []junitFailure `xml:"failure,omitempty"`
-	Skipped   *struct{}      `xml:"skipped,omitempty"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-	Text    string `xml:",chardata"`
-}
-
 // WriteJUnit prints a JUnit XML report with one test case per object, for
 // CI systems that show test results.
 func (r Report) WriteJUnit(w io.Writer) error {
@@ -110,31 +85,17 @@ func (r Report) WriteJUnit(w io.Writer) error {
 	for _, id := range r.Result.Missing {
 		missing[id] = true
 	}
-	run := junitRun{Name: "converge validate (Kubernetes " + r.KubernetesVersion + ")"}
+	run := junit.Suite{Name: "converge validate (Kubernetes " + r.KubernetesVersion + ")"}
 	for _, ref := range r.Set.Refs {
 		id := ref.ID
-		c := junitCase{Name: id.String(), ClassName: ref.Origin.File}
+		c := junit.Case{Name: id.String(), ClassName: ref.Origin.File}
 		for _, p := range byID[id] {
-			c.Failures = append(c.Failures, junitFailure{Message: p.Path + ": " + p.Reason, Text: p.Error()})
+			c.Failures = append(c.Failures, junit.Failure{Message: p.Path + ": " + p.Reason, Text: p.Error()})
 		}
 		if missing[id] {
 			c.Skipped = &struct{}{}
-			run.Skipped++
 		}
-		if len(c.Failures) > 0 {
-			run.Failures++
-		}
-		run.Cases = append(run.Cases, c)
+		run.Add(c)
 	}
-	run.Tests = len(run.Cases)
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(junitSuites{Suites: []junitRun{run}}); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
-	return err
+	return junit.Write(w, run)
 }

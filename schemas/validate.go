@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"k8s.io/client-go/kubernetes/scheme"
 	"runtime"
 	"slices"
 
 	"github.com/convergehq/converge/internal/parallel"
 	"github.com/convergehq/converge/manifests"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"k8s.io/client-go/kubernetes/scheme"
 )
 
 // Options tune validation. The zero value checks leniently with
