@@ -135,6 +135,7 @@ the server refuses).`,
 	fl.BoolVar(&f.ForceConflicts, "force-conflicts", false, "with --server-side, predict taking over fields other managers own")
 	fl.StringVar(&f.Git.Base, "git-base", "", "compare the manifests at this git revision (origin/main, a tag, a SHA) with the work tree, offline: no cluster; for pull-request previews")
 	fl.BoolVar(&f.Git.All, "all", false, "with --git-base, find every kustomization and plain manifest directory whose files changed, and preview each")
+	fl.BoolVar(&f.Git.Live, "live", false, "with --git-base, also compare the head with the cluster, through the plan apply would execute")
 	fl.StringVar(&f.Git.Head, "git-head", "", "with --git-base, compare with this revision instead of the work tree")
 	fl.BoolVar(&f.Force, "force", false, "show an object whose change the server refuses to make in place as deleted and re-created, as apply --force does it")
 	return cmd
@@ -142,7 +143,7 @@ the server refuses).`,
 
 func runDiff(ctx context.Context, config *genericclioptions.ConfigFlags, o diffOptions, streams genericiooptions.IOStreams) error {
 	if o.Git.Base != "" {
-		return runGitDiff(ctx, o, streams)
+		return runGitDiff(ctx, config, o, streams)
 	}
 	fail := func(err error) error { return &ExitError{Code: exitDiffError, Err: err} }
 	set, err := manifests.Load(ctx, o.Load)
@@ -152,18 +153,43 @@ func runDiff(ctx context.Context, config *genericclioptions.ConfigFlags, o diffO
 	set = set.Select(o.Prune.Selector)
 	tuneGC(set.Len(), os.Getenv)
 	printWarnings(streams.ErrOut, set)
-	clients, err := kube.New(config)
+	report, err := planReport(ctx, config, o, set, streams)
 	if err != nil {
 		return fail(err)
 	}
-	if err := clients.Ping(ctx); err != nil {
+	if err := writeDiff(ctx, report, o.Output, streams); err != nil {
 		return fail(err)
+	}
+	return diffExit(report)
+}
+
+// diffExit is diff's exit status for report: 2 when the server refuses a
+// change, 1 with changes, else 0.
+func diffExit(report diff.Report) error {
+	if report.Refused > 0 {
+		return &ExitError{Code: exitDiffError, Err: fmt.Errorf("the server refuses %d change(s); nothing can be applied until they are fixed or forced", report.Refused)}
+	}
+	if report.HasChanges() {
+		return &ExitError{Code: exitDiffChanges, Err: errChanges}
+	}
+	return nil
+}
+
+// planReport validates set, plans it against the cluster exactly as apply
+// would, and returns the masked report of what would change.
+func planReport(ctx context.Context, config *genericclioptions.ConfigFlags, o diffOptions, set manifests.Set, streams genericiooptions.IOStreams) (diff.Report, error) {
+	clients, err := kube.New(config)
+	if err != nil {
+		return diff.Report{}, err
+	}
+	if err := clients.Ping(ctx); err != nil {
+		return diff.Report{}, err
 	}
 	if err := validateSet(ctx, config, o.Validation, set, streams, "cannot diff"); err != nil {
-		return fail(err)
+		return diff.Report{}, err
 	}
 	if err := o.Prune.resolve(clients, &o.Plan); err != nil {
-		return fail(err)
+		return diff.Report{}, err
 	}
 	if memo := openMemo(clients, streams.ErrOut); memo != nil {
 		o.Plan.Memo = memo
@@ -171,25 +197,15 @@ func runDiff(ctx context.Context, config *genericclioptions.ConfigFlags, o diffO
 	}
 	x, cs, err := apply.Plan(ctx, clients, set, o.Plan)
 	if err != nil {
-		return fail(err)
+		return diff.Report{}, err
 	}
 	if o.ServerSide {
 		if err := x.Planner.PredictOnServer(ctx, cs); err != nil {
-			return fail(err)
+			return diff.Report{}, err
 		}
 	}
 	warnPlan(streams.ErrOut, cs)
-	report := diff.NewReport(cs, o.Ignore)
-	if err := writeDiff(ctx, report, o.Output, streams); err != nil {
-		return fail(err)
-	}
-	if report.Refused > 0 {
-		return fail(fmt.Errorf("the server refuses %d change(s); nothing can be applied until they are fixed or forced", report.Refused))
-	}
-	if report.HasChanges() {
-		return &ExitError{Code: exitDiffChanges, Err: errChanges}
-	}
-	return nil
+	return diff.NewReport(cs, o.Ignore), nil
 }
 
 // parseIgnores reads --ignore values.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/convergehq/converge/internal/junit"
 	"github.com/convergehq/converge/preview"
+	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 )
 
@@ -16,6 +17,8 @@ type gitFlags struct {
 	Base, Head string
 	// All previews every app that changed, instead of -f or -k.
 	All bool
+	// Live also compares the head with the cluster.
+	Live bool
 }
 
 // check refuses flags that need a cluster in an offline diff.
@@ -25,10 +28,14 @@ func (g gitFlags) check(f diffFlags) error {
 		return fmt.Errorf("--git-head and --all need --git-base: name the revision to compare from")
 	case g.All && (len(f.Filenames) > 0 || f.Kustomize != ""):
 		return fmt.Errorf("--all finds the apps itself: leave out -f and -k")
+	case g.Base == "" && g.Live:
+		return fmt.Errorf("--live needs --git-base: without it, converge diff compares with the cluster already")
 	case g.Base == "":
 		return nil
-	case f.Prune || f.ServerSide || f.ServerSideDryRun || f.Force:
-		return fmt.Errorf("--git-base compares two revisions offline: --prune, --server-side, --server-side-dry-run and --force need a cluster")
+	case g.Live && g.All:
+		return fmt.Errorf("--live compares one app with the current context: pass -f or -k instead of --all")
+	case !g.Live && (f.Prune || f.ServerSide || f.ServerSideDryRun || f.Force):
+		return fmt.Errorf("--git-base compares two revisions offline: --prune, --server-side, --server-side-dry-run and --force need a cluster; add --live to also compare the head with it")
 	case len(f.Filenames) == 1 && f.Filenames[0] == "-":
 		return fmt.Errorf("--git-base reads the paths at each revision: pass files or directories of the work tree, not -f -")
 	}
@@ -38,7 +45,7 @@ func (g gitFlags) check(f diffFlags) error {
 // runGitDiff is `converge diff --git-base REF`: the change between two
 // revisions, offline, with diff's exit codes (0 none, 1 changes, 2 error,
 // including a side that does not render or validate).
-func runGitDiff(ctx context.Context, o diffOptions, streams genericiooptions.IOStreams) error {
+func runGitDiff(ctx context.Context, config *genericclioptions.ConfigFlags, o diffOptions, streams genericiooptions.IOStreams) error {
 	if o.Git.All {
 		return runGitDiffAll(ctx, o, streams)
 	}
@@ -56,6 +63,9 @@ func runGitDiff(ctx context.Context, o diffOptions, streams genericiooptions.IOS
 	}
 	if err != nil {
 		return &ExitError{Code: exitDiffError, Err: err}
+	}
+	if o.Git.Live {
+		return runGitDiffLive(ctx, config, o, res, streams)
 	}
 	if err := writeDiff(ctx, res.Report, o.Output, streams); err != nil {
 		return &ExitError{Code: exitDiffError, Err: err}

@@ -20,6 +20,9 @@ func TestGitFlagsCheck(t *testing.T) {
 		{name: "all", flags: diffFlags{Git: gitFlags{Base: "main", All: true}}},
 		{name: "all with -f", flags: diffFlags{manifestFlags: files, Git: gitFlags{Base: "main", All: true}}, err: "leave out -f and -k"},
 		{name: "with a cluster flag", flags: diffFlags{manifestFlags: files, Git: gitFlags{Base: "v1"}, ServerSide: true}, err: "need a cluster"},
+		{name: "live with cluster flags", flags: diffFlags{manifestFlags: files, Git: gitFlags{Base: "v1", Live: true}, ServerSide: true, pruneFlags: pruneFlags{Prune: true}}},
+		{name: "live alone", flags: diffFlags{manifestFlags: files, Git: gitFlags{Live: true}}, err: "--live needs --git-base"},
+		{name: "live with all", flags: diffFlags{Git: gitFlags{Base: "v1", All: true, Live: true}}, err: "pass -f or -k instead of --all"},
 		{name: "stdin", flags: diffFlags{manifestFlags: manifestFlags{Filenames: []string{"-"}}, Git: gitFlags{Base: "v1"}}, err: "not -f -"},
 	}
 	for _, tt := range tests {

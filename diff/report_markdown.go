@@ -14,6 +14,12 @@ const MarkdownLimit = 65000
 // collapsible section per changed object. Rows and sections that would pass
 // MarkdownLimit are left out, and a notice says how many.
 func (r Report) WriteMarkdown(w io.Writer) error {
+	return r.WriteMarkdownWithin(w, MarkdownLimit)
+}
+
+// WriteMarkdownWithin is WriteMarkdown kept under limit characters, for
+// a report that shares a comment with others.
+func (r Report) WriteMarkdownWithin(w io.Writer, limit int) error {
 	const reserve = 400 // room for the truncation notice
 	var b strings.Builder
 	fmt.Fprintf(&b, "### converge diff: %s\n\n", r.Summary())
@@ -26,7 +32,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 				source = "no longer in the manifests"
 			}
 			row := fmt.Sprintf("| %s | `%s` | %s | %s |\n", verb(e.Action), e.Header(), fieldSummary(e), source)
-			if b.Len()+len(row) > MarkdownLimit/2 {
+			if b.Len()+len(row) > limit/2 {
 				break
 			}
 			b.WriteString(row)
@@ -41,7 +47,7 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 			reason = "> " + strings.TrimPrefix(reasonLine(e), "# ") + "\n\n"
 		}
 		section := fmt.Sprintf("<details><summary>%s <code>%s</code></summary>\n\n%s```diff\n%s```\n</details>\n\n", verb(e.Action), e.Header(), reason, e.Unified())
-		if b.Len()+len(section) > MarkdownLimit-reserve {
+		if b.Len()+len(section) > limit-reserve {
 			break
 		}
 		b.WriteString(section)

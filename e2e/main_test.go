@@ -52,8 +52,16 @@ func run(t *testing.T, stdin string, name string, args ...string) result {
 // runEnv runs a command with env added to the test's environment.
 func runEnv(t *testing.T, env []string, stdin string, name string, args ...string) result {
 	t.Helper()
+	return runIn(t, "", env, stdin, name, args...)
+}
+
+// runIn runs a command in directory dir ("" the test's own), with env
+// added to the test's environment.
+func runIn(t *testing.T, dir string, env []string, stdin string, name string, args ...string) result {
+	t.Helper()
 	ctx := testcluster.Context(t)
 	cmd := exec.CommandContext(ctx, name, args...)
+	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "KUBECONFIG="+testcluster.Kubeconfig()), env...)
 	cmd.Stdin = strings.NewReader(stdin)
 	var out, errOut bytes.Buffer

@@ -46,6 +46,8 @@ type Result struct {
 	// Base and Head name the two sides, as "base abc1234" and "head
 	// (work tree)".
 	Base, Head string
+	// HeadSet is the head as rendered, to compare with a cluster.
+	HeadSet manifests.Set
 }
 
 // ProblemsError is a side that does not render or validate: each problem
@@ -90,7 +92,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	report := diff.NewReport(diff.Compare(base.Objects, head.Objects), nil).Relabel(baseName, headName)
-	return Result{Report: report, Base: baseName, Head: headName}, nil
+	return Result{Report: report, Base: baseName, Head: headName, HeadSet: head}, nil
 }
 
 // open finds the repository holding dir.
