@@ -13,6 +13,7 @@ import (
 	"github.com/convergehq/converge/history"
 	"github.com/convergehq/converge/internal/kube"
 	"github.com/convergehq/converge/manifests"
+	"github.com/convergehq/converge/schemas"
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -285,12 +286,11 @@ func validateSet(ctx context.Context, config *genericclioptions.ConfigFlags, v v
 	if !v.Validate {
 		return nil
 	}
-	cat, problems, err := v.Schemas.catalog(ctx, config, set)
+	cat, err := v.Schemas.base(ctx, config)
 	if err != nil {
 		return fmt.Errorf("%s: validate: %w; pass --validate=false to skip validation", prefix, err)
 	}
-	res := cat.Validate(ctx, set, v.Schemas.Validate)
-	problems = append(problems, res.Problems...)
+	problems := cat.CheckSet(ctx, set, v.Schemas.Validate)
 	if len(problems) == 0 {
 		return nil
 	}
@@ -334,6 +334,9 @@ func commandLine(args []string) []string {
 			out = append(out, a)
 			a = "<redacted>"
 			i++
+		case strings.Contains(a, "://"):
+			// A URL, such as a --schema-location, may carry a token.
+			a = schemas.RedactLocation(a)
 		}
 		out = append(out, a)
 	}

@@ -177,8 +177,10 @@ func TestDryRunSuffix(t *testing.T) {
 }
 
 func TestCommandLineRedactsCredentials(t *testing.T) {
-	got := strings.Join(commandLine([]string{"/usr/bin/converge", "apply", "-f", "app/", "--token", "s3cr3t", "--password=hunter2", "--username", "me", "-n", "shop"}), " ")
-	want := "converge apply -f app/ --token <redacted> --password=<redacted> --username <redacted> -n shop"
+	got := strings.Join(commandLine([]string{"/usr/bin/converge", "apply", "-f", "app/", "--token", "s3cr3t", "--password=hunter2", "--username", "me", "-n", "shop",
+		"--schema-location", "https://me:s3cr3t@schemas.example/{{.Group}}.json?token=s3cr3t", "--schema-location=https://schemas.example/x.json?sig=s3cr3t"}), " ")
+	want := "converge apply -f app/ --token <redacted> --password=<redacted> --username <redacted> -n shop" +
+		" --schema-location https://<redacted>@schemas.example/{{.Group}}.json?<redacted> --schema-location=https://schemas.example/x.json?<redacted>"
 	if got != want {
 		t.Errorf("commandLine = %q, want %q", got, want)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/convergehq/converge/internal/junit"
 	"github.com/convergehq/converge/preview"
+	"github.com/convergehq/converge/schemas"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 )
@@ -47,25 +48,33 @@ func (g gitFlags) check(f diffFlags) error {
 // including a side that does not render or validate).
 func runGitDiff(ctx context.Context, config *genericclioptions.ConfigFlags, o diffOptions, streams genericiooptions.IOStreams) error {
 	if o.Git.All {
-		return runGitDiffAll(ctx, o, streams)
+		return runGitDiffAll(ctx, config, o, streams)
 	}
-	po, err := previewOptions(ctx, o)
-	if err != nil {
+	fail := func(err error) error {
+		if o.Output == "junit" {
+			// CI reads the report: the problems are its failures.
+			suite := preview.FailedSuite("converge diff --git-base "+o.Git.Base, strings.Join(inputPaths(o.Load), " "), err)
+			if werr := junit.Write(streams.Out, suite); werr != nil {
+				err = errors.Join(err, werr)
+			}
+		}
 		return &ExitError{Code: exitDiffError, Err: err}
+	}
+	po, err := previewOptions(ctx, config, o)
+	if err != nil {
+		return fail(err)
 	}
 	po.Load = o.Load
 	res, err := preview.Run(ctx, po)
-	if err != nil && o.Output == "junit" {
-		// CI reads the report: the problems are its failures.
-		if werr := junit.Write(streams.Out, preview.FailedSuite("converge diff --git-base "+o.Git.Base, strings.Join(inputPaths(o.Load), " "), err)); werr != nil {
-			err = errors.Join(err, werr)
-		}
-	}
 	if err != nil {
-		return &ExitError{Code: exitDiffError, Err: err}
+		return fail(err)
 	}
 	if o.Git.Live {
-		return runGitDiffLive(ctx, config, o, res, streams)
+		live, err := livePlan(ctx, config, o, res, streams)
+		if err != nil {
+			return fail(err)
+		}
+		return writeLive(ctx, config, o, res, live, streams)
 	}
 	if err := writeDiff(ctx, res.Report, o.Output, streams); err != nil {
 		return &ExitError{Code: exitDiffError, Err: err}
@@ -77,25 +86,37 @@ func runGitDiff(ctx context.Context, config *genericclioptions.ConfigFlags, o di
 }
 
 // previewOptions are the preview's settings: the revisions, and the
-// bundled schemas plus --crds and --schema-location, read once for every
-// side and app.
-func previewOptions(ctx context.Context, o diffOptions) (preview.Options, error) {
-	po := preview.Options{Base: o.Git.Base, Head: o.Git.Head, Validate: o.Validation.Validate}
+// schemas that validate both sides, read once for every side and app:
+// the bundled ones plus --crds and --schema-location, or with --live those
+// diff uses against the cluster (its own schemas by default).
+func previewOptions(ctx context.Context, config *genericclioptions.ConfigFlags, o diffOptions) (preview.Options, error) {
+	po := preview.Options{Base: o.Git.Base, Head: o.Git.Head, Validate: o.Validation.Validate, HeadMustExist: o.Git.Live}
 	if !o.Validation.Validate {
 		return po, nil
 	}
-	cat, err := o.Validation.Schemas.offline(ctx)
+	so := o.Validation.Schemas
+	vo := so.Validate
+	var cat *schemas.Catalog
+	var err error
+	if o.Git.Live {
+		cat, err = so.base(ctx, config)
+	} else {
+		// Offline, a kind without a schema is a problem unless the user
+		// says otherwise: there is no planner to name it later.
+		vo.IgnoreMissingSchemas = so.IgnoreMissing
+		cat, err = so.offline(ctx)
+	}
 	if err != nil {
 		return po, fmt.Errorf("schemas: %w", err)
 	}
-	po.Catalog = cat
+	po.Catalog, po.Schemas = cat, &vo
 	return po, nil
 }
 
 // runGitDiffAll previews every app that changed, one section each; an app
 // that fails is reported and makes the exit code 2, after the others.
-func runGitDiffAll(ctx context.Context, o diffOptions, streams genericiooptions.IOStreams) error {
-	po, err := previewOptions(ctx, o)
+func runGitDiffAll(ctx context.Context, config *genericclioptions.ConfigFlags, o diffOptions, streams genericiooptions.IOStreams) error {
+	po, err := previewOptions(ctx, config, o)
 	if err != nil {
 		return &ExitError{Code: exitDiffError, Err: err}
 	}

@@ -12,19 +12,24 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 )
 
-// runGitDiffLive is `converge diff --git-base REF --live`: the preview
-// from base to head, then head against the cluster through the plan
-// apply would execute. Exit status: 2 on an error or a change the server
-// refuses, 1 when either comparison has changes, else 0.
-func runGitDiffLive(ctx context.Context, config *genericclioptions.ConfigFlags, o diffOptions, res preview.Result, streams genericiooptions.IOStreams) error {
-	// The head was validated offline with the preview.
+// livePlan compares the head of a preview with the cluster through the
+// plan apply would execute. The head was validated with the preview,
+// against the schemas diff uses.
+func livePlan(ctx context.Context, config *genericclioptions.ConfigFlags, o diffOptions, res preview.Result, streams genericiooptions.IOStreams) (diff.Report, error) {
 	o.Validation.Validate = false
 	live, err := planReport(ctx, config, o, res.HeadSet.Select(o.Prune.Selector), streams)
 	if err != nil {
-		return &ExitError{Code: exitDiffError, Err: fmt.Errorf("%s against the cluster: %w", res.Head, err)}
+		return live, fmt.Errorf("%s against the cluster: %w", res.Head, err)
 	}
+	return live, nil
+}
+
+// writeLive prints the preview and the live comparison of
+// `converge diff --git-base REF --live`. Exit status: 2 on a change the
+// server refuses, 1 when either comparison has changes, else 0.
+func writeLive(ctx context.Context, config *genericclioptions.ConfigFlags, o diffOptions, res preview.Result, live diff.Report, streams genericiooptions.IOStreams) error {
 	title := fmt.Sprintf("%s against the cluster (context %s)", res.Head, contextName(config))
-	if err := writeLive(ctx, streams, o.Output, res, live, title); err != nil {
+	if err := writeBoth(ctx, streams, o.Output, res, live, title); err != nil {
 		return &ExitError{Code: exitDiffError, Err: err}
 	}
 	if err := diffExit(live); err != nil {
@@ -36,9 +41,9 @@ func runGitDiffLive(ctx context.Context, config *genericclioptions.ConfigFlags, 
 	return nil
 }
 
-// writeLive prints the preview and the live comparison in one document
+// writeBoth prints the preview and the live comparison in one document
 // of the chosen format.
-func writeLive(ctx context.Context, streams genericiooptions.IOStreams, output string, res preview.Result, live diff.Report, title string) error {
+func writeBoth(ctx context.Context, streams genericiooptions.IOStreams, output string, res preview.Result, live diff.Report, title string) error {
 	w := streams.Out
 	switch output {
 	case "json":

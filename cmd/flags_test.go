@@ -52,7 +52,7 @@ func TestSchemaFlags(t *testing.T) {
 			want: schemaOptions{Version: "1.35", Sources: schemas.Sources{Location: schemas.LocationOptions{KubernetesVersion: "1.35"}}}},
 		{name: "crds and locations", flags: schemaFlags{Schemas: "bundled", CRDs: []string{"crds/"}, Locations: []string{"default", "catalog/{{.Group}}/{{.ResourceKind}}.json"}},
 			want: schemaOptions{Sources: schemas.Sources{CRDs: []string{"crds/"}, Locations: []string{"default", "catalog/{{.Group}}/{{.ResourceKind}}.json"}}}},
-		{name: "cluster", flags: schemaFlags{Schemas: "cluster", IgnoreMissingSchemas: true}, want: schemaOptions{Live: true, Validate: schemas.Options{IgnoreMissingSchemas: true}}},
+		{name: "cluster", flags: schemaFlags{Schemas: "cluster", IgnoreMissingSchemas: true}, want: schemaOptions{Live: true, Validate: schemas.Options{IgnoreMissingSchemas: true}, IgnoreMissing: true}},
 		{name: "cluster with version", flags: schemaFlags{Schemas: "cluster", KubernetesVersion: "1.35"}, wantErr: "cannot be used with --schemas=cluster"},
 		{name: "unknown source", flags: schemaFlags{Schemas: "internet"}, wantErr: "use bundled or cluster"},
 	}

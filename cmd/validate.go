@@ -46,10 +46,13 @@ type schemaOptions struct {
 	Validate schemas.Options
 	// Sources are the --crds and --schema-location schemas.
 	Sources schemas.Sources
+	// IgnoreMissing is --ignore-missing-schemas as given, which
+	// beforeSend may override in Validate.
+	IgnoreMissing bool
 }
 
 func (f schemaFlags) toOptions() (schemaOptions, error) {
-	o := schemaOptions{Version: f.KubernetesVersion, Validate: schemas.Options{Strict: f.Strict, IgnoreMissingSchemas: f.IgnoreMissingSchemas},
+	o := schemaOptions{Version: f.KubernetesVersion, Validate: schemas.Options{Strict: f.Strict, IgnoreMissingSchemas: f.IgnoreMissingSchemas}, IgnoreMissing: f.IgnoreMissingSchemas,
 		Sources: schemas.Sources{CRDs: f.CRDs, Locations: f.Locations,
 			Location: schemas.LocationOptions{KubernetesVersion: f.KubernetesVersion, Strict: f.Strict}}}
 	switch f.Schemas {
@@ -74,16 +77,6 @@ func (o schemaOptions) beforeSend() schemaOptions {
 		o.Validate.IgnoreMissingSchemas = true
 	}
 	return o
-}
-
-// catalog returns the schemas to validate against, with the set's CRDs.
-func (o schemaOptions) catalog(ctx context.Context, config *genericclioptions.ConfigFlags, set manifests.Set) (*schemas.Catalog, []schemas.Problem, error) {
-	cat, err := o.base(ctx, config)
-	if err != nil {
-		return nil, nil, err
-	}
-	cat, problems := cat.WithCRDs(set)
-	return cat, problems, nil
 }
 
 // base returns the schemas to validate against, without the set's CRDs:

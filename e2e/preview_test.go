@@ -142,3 +142,46 @@ func TestPreviewLive(t *testing.T) {
 		}
 	}
 }
+
+// TestPreviewLiveSchemasAndFailures: with --live the head is checked
+// against the cluster's schemas, so a custom resource whose CRD only the
+// cluster has passes, as in a plain diff; offline it needs --crds. A head
+// without the path, or a cluster that cannot be reached, is exit 2, and
+// -o junit still reports the failure.
+func TestPreviewLiveSchemasAndFailures(t *testing.T) {
+	ns := testcluster.Namespace(t)
+	crd := "testdata/crd-widgets.yaml"
+	mustSucceed(t, "install CRD", kubectl(t, "apply", "-f", crd))
+	mustSucceed(t, "wait CRD", kubectl(t, "wait", "--for=condition=Established", "--timeout=60s", "-f", crd))
+	widget, err := os.ReadFile("testdata/widget-v1.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newGitRepo(t, t.TempDir(), "apps")
+	g.commit("empty", map[string]string{"README.md": "apps\n"})
+	g.commit("a widget", map[string]string{"crs/widget.yaml": string(widget)})
+	abs, err := filepath.Abs(crd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		want     string
+	}{
+		{name: "live: the cluster's schemas", args: []string{"--live", "-n", ns, "-f", "crs"}, wantCode: 1, want: "example.converge.dev/Widget " + ns + "/w (create)"},
+		{name: "offline: no schema", args: []string{"-f", "crs"}, wantCode: 2, want: "no schema for example.converge.dev/v1, Kind=Widget"},
+		{name: "offline with --crds", args: []string{"-f", "crs", "--crds", abs}, wantCode: 1, want: "example.converge.dev/Widget w (create)"},
+		{name: "live: a path the head lacks", args: []string{"--live", "-n", ns, "-f", "nothere"}, wantCode: 2, want: "nothere does not exist"},
+		{name: "live: no cluster, as JUnit", args: []string{"--live", "-f", "crs", "--server", "https://127.0.0.1:1", "-o", "junit"}, wantCode: 2, want: "<failure message="},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runIn(t, g.dir, nil, "", convergeBin, append([]string{"diff", "--git-base", "HEAD~1", "--git-head", "HEAD"}, tt.args...)...)
+			if r.code != tt.wantCode || !strings.Contains(r.stdout+r.stderr, tt.want) {
+				t.Fatalf("exit %d (want %d), output lacks %q:\n%s%s", r.code, tt.wantCode, tt.want, r.stdout, r.stderr)
+			}
+		})
+	}
+}

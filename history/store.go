@@ -50,7 +50,8 @@ const DefaultChunkSize = 960 << 10
 // ClusterScopedNamespace holds the history of a cluster-scoped parent.
 const ClusterScopedNamespace = "default"
 
-var secretsGVR = schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
+// SecretsResource is the resource revisions are stored in: core/v1 Secrets.
+var SecretsResource = schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
 
 // Store keeps the revisions of one ApplySet in the cluster.
 type Store struct {
@@ -99,7 +100,7 @@ func (s Store) Namespace() string {
 }
 
 func (s Store) secrets() dynamic.ResourceInterface {
-	return s.Clients.Dynamic.Resource(secretsGVR).Namespace(s.Namespace())
+	return s.Clients.Dynamic.Resource(SecretsResource).Namespace(s.Namespace())
 }
 
 var (
@@ -153,7 +154,7 @@ func (sc scanned) next() int { return sc.highest + 1 }
 
 func (s Store) scan(ctx context.Context) (scanned, error) {
 	sel := fmt.Sprintf("%s=%s", LabelApplySet, s.Parent.ID())
-	list, err := s.Clients.Metadata.Resource(secretsGVR).Namespace(s.Namespace()).List(ctx, metav1.ListOptions{LabelSelector: sel})
+	list, err := s.Clients.Metadata.Resource(SecretsResource).Namespace(s.Namespace()).List(ctx, metav1.ListOptions{LabelSelector: sel})
 	if err != nil {
 		return scanned{}, fmt.Errorf("applyset %s: list revisions in namespace %s: %w", s.Parent, s.Namespace(), err)
 	}

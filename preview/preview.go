@@ -38,6 +38,13 @@ type Options struct {
 	Catalog *schemas.Catalog
 	// Validate checks both sides; problems make the preview fail.
 	Validate bool
+	// Schemas tune validation; nil checks strictly, every kind needing a
+	// schema.
+	Schemas *schemas.Options
+	// HeadMustExist fails a preview whose paths are missing at the head,
+	// which otherwise count as empty: comparing the head with a cluster
+	// needs it whole.
+	HeadMustExist bool
 }
 
 // Result is a preview: the change from base to head, masked.
@@ -80,6 +87,11 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	headFS, headName := fs.FS(os.DirFS(root)), "head (work tree)"
 	if opts.Head != "" {
 		if headFS, headName, err = revisionFS(repo, opts.Head); err != nil {
+			return Result{}, err
+		}
+	}
+	if opts.HeadMustExist {
+		if err := mustExist(headFS, headName, load); err != nil {
 			return Result{}, err
 		}
 	}
@@ -191,6 +203,20 @@ func render(ctx context.Context, load manifests.Options, fsys fs.FS, side string
 	return set, validate(ctx, set, side, opts)
 }
 
+// mustExist fails when a path of load is missing from fsys.
+func mustExist(fsys fs.FS, side string, load manifests.Options) error {
+	paths := load.Paths
+	if load.Kustomize != "" {
+		paths = []string{load.Kustomize}
+	}
+	for _, p := range paths {
+		if _, err := fs.Stat(fsys, p); err != nil {
+			return fmt.Errorf("%s: %s does not exist; the head must hold every path to compare it with the cluster", side, p)
+		}
+	}
+	return nil
+}
+
 // existing keeps the paths that fsys has.
 func existing(fsys fs.FS, paths []string) []string {
 	var out []string
@@ -219,7 +245,11 @@ func validate(ctx context.Context, set manifests.Set, side string, opts Options)
 			return err
 		}
 	}
-	ps := cat.CheckSet(ctx, set, schemas.Options{Strict: true})
+	vo := schemas.Options{Strict: true}
+	if opts.Schemas != nil {
+		vo = *opts.Schemas
+	}
+	ps := cat.CheckSet(ctx, set, vo)
 	if len(ps) == 0 {
 		return nil
 	}

@@ -115,7 +115,8 @@ func (cv *converter) node(in map[string]any, at string, junctor bool) (map[strin
 	if err := cv.ref(in, out, at); err != nil {
 		return nil, err
 	}
-	if err := cv.typ(in, out, at); err != nil {
+	nullable, err := cv.typ(in, out, at)
+	if err != nil {
 		return nil, err
 	}
 	for _, k := range passThrough {
@@ -123,7 +124,7 @@ func (cv *converter) node(in map[string]any, at string, junctor bool) (map[strin
 			out[k] = v
 		}
 	}
-	if enum, ok := out["enum"].([]any); ok && in["nullable"] == true {
+	if enum, ok := out["enum"].([]any); ok && nullable {
 		out["enum"] = append(slices.Clone(enum), nil)
 	}
 	exclusive(in, out)
@@ -196,16 +197,18 @@ func (cv *converter) scalar(name string) map[string]any {
 	return out
 }
 
-// typ converts type, nullable, x-kubernetes-int-or-string and format.
-func (cv *converter) typ(in, out map[string]any, at string) error {
+// typ converts type, nullable, x-kubernetes-int-or-string and format,
+// and reports whether null is a valid value.
+func (cv *converter) typ(in, out map[string]any, at string) (bool, error) {
 	types, nullable, err := cv.types(in["type"], at)
 	if err != nil {
-		return err
+		return false, err
 	}
+	nullable = nullable || in["nullable"] == true
 	if in["x-kubernetes-int-or-string"] == true {
 		types = []any{"integer", "string"}
 	}
-	if nullable || in["nullable"] == true {
+	if nullable {
 		if len(types) == 0 {
 			types = allTypes
 		} else {
@@ -222,7 +225,7 @@ func (cv *converter) typ(in, out map[string]any, at string) error {
 	if f, ok := in["format"].(string); ok && len(types) > 0 && keptFormats[f] == types[0] {
 		out["format"] = f
 	}
-	return nil
+	return nullable, nil
 }
 
 // types reads a schema's type: one of validTypes or, in a loose schema,

@@ -31,7 +31,11 @@ func (cv *converter) object(in, out map[string]any, at string, junctor bool) err
 	switch ap := in["additionalProperties"].(type) {
 	case nil:
 	case bool:
-		out["additionalProperties"] = ap
+		// The CRDs-catalog closes every object with properties, also one
+		// that keeps unknown fields: the API server keeps them.
+		if !(cv.loose && !ap && in["x-kubernetes-preserve-unknown-fields"] == true) {
+			out["additionalProperties"] = ap
+		}
 	case map[string]any:
 		c, err := cv.field(ap, at+".additionalProperties", junctor)
 		if err != nil {

@@ -27,6 +27,9 @@ const (
 	// kubeconformLayout is kubernetes-json-schema's, and kubeconform's
 	// default for a directory or URL without a template.
 	kubeconformLayout = "{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json"
+	// looseLayout is kubeconform's for schemas that are not strict, tried
+	// after the strict ones: a mirror often holds only those.
+	looseLayout = "{{ .NormalizedKubernetesVersion }}-standalone/{{ .ResourceKind }}{{ .KindSuffix }}.json"
 	// catalogLayout is the public CRDs-catalog's.
 	catalogLayout = "{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json"
 )
@@ -48,15 +51,22 @@ type LocationOptions struct {
 }
 
 // LocationError is a schema file found at a location that cannot be
-// used.
+// used, or a location that cannot be read.
 type LocationError struct {
-	// Location is the file or URL.
+	// Location is the file or URL, with any credential redacted.
 	Location string
 	Err      error
+	// Fetch marks a URL that could not be fetched, rather than a file
+	// that is not a usable schema.
+	Fetch bool
 }
 
-// Error names the file and what is wrong with it.
+// Error names the file and what is wrong with it, or the URL and why it
+// could not be fetched.
 func (e *LocationError) Error() string {
+	if e.Fetch {
+		return fmt.Sprintf("schema %s: %s; check the URL and the network, or download the schemas and pass their directory", e.Location, RedactLocation(e.Err.Error()))
+	}
 	return fmt.Sprintf("schema %s: %s; fix the file or drop its --schema-location", e.Location, e.Err.Error())
 }
 
@@ -78,7 +88,7 @@ func (c *Catalog) WithLocations(locs []string, opts LocationOptions) (*Catalog, 
 		l.opts.Client = &http.Client{Timeout: 30 * time.Second}
 	}
 	for _, loc := range locs {
-		ts, err := parseLocation(loc)
+		ts, err := parseLocation(loc, opts.Strict)
 		if err != nil {
 			return nil, err
 		}
@@ -89,36 +99,71 @@ func (c *Catalog) WithLocations(locs []string, opts LocationOptions) (*Catalog, 
 	return &out, nil
 }
 
-// parseLocation turns one location into the templates to try.
-func parseLocation(loc string) ([]*template.Template, error) {
+// parseLocation turns one location into the templates to try. As in
+// kubeconform, a location that does not end in "json" is a base that
+// kubeconform's layout is appended to; converge also tries the
+// CRDs-catalog's layout there, and with strict, the non-strict
+// kubeconform directory after the strict one.
+func parseLocation(loc string, strict bool) ([]*template.Template, error) {
 	if loc == "default" {
 		return nil, nil
 	}
-	remote := strings.HasPrefix(loc, "http://") || strings.HasPrefix(loc, "https://")
-	if !remote && !strings.Contains(loc, "{{") {
+	shown := RedactLocation(loc)
+	if !isRemote(loc) && !strings.Contains(loc, "{{") {
 		if fi, err := os.Stat(loc); err != nil {
-			return nil, fmt.Errorf("--schema-location %s: %w; pass a directory, an http(s) URL or a path template", loc, err)
+			return nil, fmt.Errorf("--schema-location %s: %w; pass a directory, an http(s) URL or a path template", shown, err)
 		} else if !fi.IsDir() && !strings.HasSuffix(loc, ".json") {
-			return nil, fmt.Errorf("--schema-location %s is a file: pass its directory, or a template such as %s/%s", loc, "dir", catalogLayout)
+			return nil, fmt.Errorf("--schema-location %s is a file: pass its directory, or a template such as %s/%s", shown, "dir", catalogLayout)
 		}
 	}
 	texts := []string{loc}
-	if !strings.Contains(loc, "{{") && !strings.HasSuffix(loc, ".json") {
+	if !strings.HasSuffix(loc, "json") {
 		base := strings.TrimSuffix(loc, "/")
-		texts = []string{base + "/" + kubeconformLayout, base + "/" + catalogLayout}
+		texts = []string{base + "/" + kubeconformLayout}
+		if strict {
+			texts = append(texts, base+"/"+looseLayout)
+		}
+		texts = append(texts, base+"/"+catalogLayout)
 	}
 	var out []*template.Template
 	for _, text := range texts {
-		t, err := template.New(loc).Option("missingkey=error").Parse(text)
+		t, err := template.New(shown).Option("missingkey=error").Parse(text)
 		if err == nil {
 			err = t.Execute(io.Discard, templateData{})
 		}
 		if err != nil {
-			return nil, fmt.Errorf("--schema-location %s: %w; the variables are {{.Group}}, {{.ResourceKind}}, {{.ResourceAPIVersion}}, {{.KindSuffix}}, {{.NormalizedKubernetesVersion}} and {{.StrictSuffix}}", loc, err)
+			return nil, fmt.Errorf("--schema-location %s: %s; the variables are {{.Group}}, {{.ResourceKind}}, {{.ResourceAPIVersion}}, {{.KindSuffix}}, {{.NormalizedKubernetesVersion}} and {{.StrictSuffix}}", shown, RedactLocation(err.Error()))
 		}
 		out = append(out, t)
 	}
 	return out, nil
+}
+
+func isRemote(loc string) bool {
+	return strings.HasPrefix(loc, "http://") || strings.HasPrefix(loc, "https://")
+}
+
+// RedactLocation hides what a URL may carry as a credential: the user
+// and password, and the query (?token=...). Other text is returned as is.
+func RedactLocation(s string) string {
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return s
+	}
+	host, path, slash := strings.Cut(rest, "/")
+	if i := strings.LastIndex(host, "@"); i >= 0 {
+		host = "<redacted>@" + host[i+1:]
+	}
+	if p, _, query := strings.Cut(path, "?"); query {
+		path = p + "?<redacted>"
+	}
+	if h, _, query := strings.Cut(host, "?"); query && !slash {
+		host = h + "?<redacted>"
+	}
+	if slash {
+		return scheme + "://" + host + "/" + path
+	}
+	return scheme + "://" + host
 }
 
 // locator finds, converts and compiles the schemas of kinds at the
@@ -151,8 +196,12 @@ type templateData struct {
 }
 
 func (l *locator) data(gvk schema.GroupVersionKind) templateData {
+	// As kubeconform: the core group is named by its version ("v1").
 	d := templateData{NormalizedKubernetesVersion: "master", ResourceKind: strings.ToLower(gvk.Kind),
 		ResourceAPIVersion: gvk.Version, Group: gvk.Group, KindSuffix: "-" + gvk.Version}
+	if gvk.Group == "" {
+		d.Group = gvk.Version
+	}
 	if v := l.opts.KubernetesVersion; v != "" {
 		d.NormalizedKubernetesVersion = "v" + strings.TrimPrefix(v, "v")
 		if strings.Count(v, ".") == 1 { // a minor version, as --kubernetes-version takes it
@@ -190,17 +239,18 @@ func (l *locator) find(gvk schema.GroupVersionKind) (*jsonschema.Schema, []strin
 			return nil, nil, &LocationError{Location: t.Name(), Err: err}
 		}
 		where := b.String()
+		shown := RedactLocation(where)
 		raw, err := l.read(where)
 		if errors.Is(err, fs.ErrNotExist) {
-			tried = append(tried, where)
+			tried = append(tried, shown)
 			continue
 		}
 		if err != nil {
-			return nil, nil, &LocationError{Location: where, Err: err}
+			return nil, nil, &LocationError{Location: shown, Err: err, Fetch: isRemote(where)}
 		}
 		sch, err := l.compile(gvk, raw)
 		if err != nil {
-			return nil, nil, &LocationError{Location: where, Err: err}
+			return nil, nil, &LocationError{Location: shown, Err: err}
 		}
 		return sch, nil, nil
 	}
@@ -226,11 +276,12 @@ func (l *locator) read(where string) ([]byte, error) {
 	}
 	resp, err := l.opts.Client.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetch: %w; download the schemas and pass their directory to work offline", err)
+		return nil, fmt.Errorf("fetch: %w", err)
 	}
 	defer resp.Body.Close()
 	switch {
-	case resp.StatusCode == http.StatusNotFound:
+	case resp.StatusCode == http.StatusNotFound, resp.StatusCode == http.StatusForbidden:
+		// Object stores answer 403 for an object that does not exist.
 		return nil, fs.ErrNotExist
 	case resp.StatusCode != http.StatusOK:
 		return nil, fmt.Errorf("fetch: %s", resp.Status)

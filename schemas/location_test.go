@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 const (
@@ -64,7 +65,65 @@ func TestLocationKubeconformLayout(t *testing.T) {
 			{"spec", `unknown field "colour"`},
 			{"spec.size", "must be at least 1, got 0"},
 		}},
+		{"preserve-unknown-fields wins over the catalog's additionalProperties false", widgetV1("{size: 1, values: {known: a, extra: 1}}"), nil},
+		{"null in a type list with an enum", widgetV1("{size: 1, mode: null}"), nil},
+		{"enum", widgetV1("{size: 1, mode: medium}"), []finding{{"spec.mode", `must be one of "fast", "slow", null; got "medium"`}}},
+		{"the non-strict directory after the strict one", "apiVersion: example.com/v1\nkind: Gizmo\nmetadata: {name: g}\nspec: {size: big}\n", []finding{
+			{"spec.size", `must be integer, got string "big"`},
+		}},
 	})
+}
+
+func TestLocationTemplateData(t *testing.T) {
+	l := &locator{opts: LocationOptions{KubernetesVersion: "1.35", Strict: true}}
+	tests := []struct {
+		gvk  schema.GroupVersionKind
+		want templateData
+	}{
+		{schema.GroupVersionKind{Version: "v1", Kind: "ConfigMap"}, templateData{"v1.35.0", "-strict", "configmap", "v1", "v1", "-v1"}},
+		{schema.GroupVersionKind{Group: "apps", Version: "v1", Kind: "Deployment"}, templateData{"v1.35.0", "-strict", "deployment", "v1", "apps", "-apps-v1"}},
+		{schema.GroupVersionKind{Group: "cert-manager.io", Version: "v1", Kind: "Certificate"}, templateData{"v1.35.0", "-strict", "certificate", "v1", "cert-manager.io", "-cert-manager-v1"}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, l.data(tt.gvk)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tt.gvk, diff)
+		}
+	}
+}
+
+// TestLocationRedactsCredentials: a token in a location's URL, as user
+// info or in the query, never reaches a problem or an error.
+func TestLocationRedactsCredentials(t *testing.T) {
+	files := http.FileServer(http.Dir(catalogDir))
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/broken/") {
+			http.Error(w, "down", http.StatusInternalServerError)
+			return
+		}
+		files.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	withToken := strings.Replace(srv.URL, "http://", "http://alice:s3cr3t@", 1)
+	tests := []struct {
+		loc  string
+		want string
+	}{
+		{withToken + "/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json?token=s3cr3t",
+			"nor at http://<redacted>@" + strings.TrimPrefix(srv.URL, "http://") + "/example.com/widget_v1.json?<redacted>"},
+		{withToken + "/broken/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json",
+			"fetch: 500 Internal Server Error; check the URL and the network, or download the schemas and pass their directory"},
+	}
+	for _, tt := range tests {
+		cat := withLocations(t, LocationOptions{Client: srv.Client()}, tt.loc)
+		got := validateYAML(t, cat, widgetV1("{size: 1}"))
+		if len(got) != 1 || !strings.Contains(got[0].Reason, tt.want) || strings.Contains(got[0].Reason, "s3cr3t") {
+			t.Errorf("problems = %v, want one naming %q without the token", got, tt.want)
+		}
+	}
+	_, err := newest(t).WithLocations([]string{withToken + "/{{.Nope}}.json?token=s3cr3t"}, LocationOptions{})
+	if err == nil || strings.Contains(err.Error(), "s3cr3t") {
+		t.Errorf("error = %v, want one without the token", err)
+	}
 }
 
 func TestLocationNotFound(t *testing.T) {

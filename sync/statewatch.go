@@ -7,13 +7,10 @@ import (
 	"github.com/convergehq/converge/history"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic/dynamicinformer"
 	"k8s.io/client-go/metadata/metadatainformer"
 	"k8s.io/client-go/tools/cache"
 )
-
-var secrets = schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
 
 // stateWatch keeps the set's status ConfigMap and its history's revisions
 // from watches, so that a cycle that finds nothing to do sends no API
@@ -34,7 +31,7 @@ func (s *Syncer) startStateWatch(ctx context.Context) error {
 		o.LabelSelector = fmt.Sprintf("%s=%s,%s=0", history.LabelApplySet, s.store.Parent.ID(), history.LabelPart)
 	})
 	cmInformer := cms.ForResource(configMaps).Informer()
-	headInformer := heads.ForResource(secrets).Informer()
+	headInformer := heads.ForResource(history.SecretsResource).Informer()
 	wctx, cancel := context.WithCancel(ctx)
 	cms.Start(wctx.Done())
 	heads.Start(wctx.Done())
