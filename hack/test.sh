@@ -24,7 +24,13 @@ start_cluster "$dir"
 echo "== go test -race ./..."
 go test -race -count=1 -timeout 30m ./... "$@"
 echo "== fuzzing the manifest loader for a few seconds"
-go test -run '^$' -fuzz FuzzDecodeFile -fuzztime 10s ./manifests
-go test -run '^$' -fuzz FuzzFastYAML -fuzztime 10s ./manifests
+# A fresh cache per run: inputs found by earlier runs would otherwise pile
+# up in GOCACHE, and gathering their coverage ate the 10 s on a busy
+# machine (a "context deadline exceeded" with 20 executions). The seed
+# corpus under testdata/fuzz still runs every time.
+fuzzcache=$dir/fuzz-cache
+mkdir -p "$fuzzcache"
+go test -run '^$' -fuzz FuzzDecodeFile -fuzztime 10s ./manifests -args -test.fuzzcachedir="$fuzzcache"
+go test -run '^$' -fuzz FuzzFastYAML -fuzztime 10s ./manifests -args -test.fuzzcachedir="$fuzzcache"
 echo "== localcluster unit tests"
 (cd localcluster && go test -count=1 ./...)
