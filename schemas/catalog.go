@@ -3,6 +3,7 @@ package schemas
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -164,10 +165,6 @@ func (c *Catalog) schemaFor(gvk schema.GroupVersionKind) (*jsonschema.Schema, er
 		return sch.(*jsonschema.Schema), nil
 	}
 	u := c.resourceURL(gvk)
-	if u == "" && c.locs != nil {
-		found := c.locs.lookup(gvk)
-		return found.sch, found.err
-	}
 	if u == "" {
 		return nil, nil
 	}
@@ -181,8 +178,19 @@ func (c *Catalog) schemaFor(gvk schema.GroupVersionKind) (*jsonschema.Schema, er
 	return sch, err
 }
 
+// schemaAt returns the compiled schema of gvk: the catalog's own, or one
+// found at its locations; nil when there is none. Looking one up at a URL
+// stops when ctx ends.
+func (c *Catalog) schemaAt(ctx context.Context, gvk schema.GroupVersionKind) (*jsonschema.Schema, error) {
+	if c.resourceURL(gvk) != "" || c.locs == nil {
+		return c.schemaFor(gvk)
+	}
+	found := c.locs.lookup(ctx, gvk)
+	return found.sch, found.err
+}
+
 // missingReason explains that gvk has no schema, and how to get one.
-func (c *Catalog) missingReason(gvk schema.GroupVersionKind) string {
+func (c *Catalog) missingReason(ctx context.Context, gvk schema.GroupVersionKind) string {
 	gv := gvk.GroupVersion().String()
 	if crd, ok := c.broken[gvk]; ok {
 		return fmt.Sprintf("no schema for %s, Kind=%s: the schema in CustomResourceDefinition %s is invalid; fix the problems reported on it", gv, gvk.Kind, crd)
@@ -192,7 +200,7 @@ func (c *Catalog) missingReason(gvk schema.GroupVersionKind) string {
 		msg += fmt.Sprintf(" (it is served as %s)", strings.Join(others, ", "))
 	}
 	if c.locs != nil {
-		tried := c.locs.lookup(gvk).tried
+		tried := c.locs.lookup(ctx, gvk).tried
 		if len(tried) > 3 {
 			tried = append(tried[:3:3], fmt.Sprintf("%d more", len(tried)-3))
 		}

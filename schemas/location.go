@@ -217,20 +217,21 @@ func (l *locator) data(gvk schema.GroupVersionKind) templateData {
 	return d
 }
 
-// lookup returns the outcome for gvk, looking it up on first use.
-func (l *locator) lookup(gvk schema.GroupVersionKind) *located {
+// lookup returns the outcome for gvk, looking it up on first use; a
+// fetch stops when ctx ends.
+func (l *locator) lookup(ctx context.Context, gvk schema.GroupVersionKind) *located {
 	e, ok := l.entries.Load(gvk)
 	if !ok {
 		e, _ = l.entries.LoadOrStore(gvk, &located{})
 	}
 	en := e.(*located)
-	en.once.Do(func() { en.sch, en.tried, en.err = l.find(gvk) })
+	en.once.Do(func() { en.sch, en.tried, en.err = l.find(ctx, gvk) })
 	return en
 }
 
 // find tries each location in order: the first file found is used, and a
 // file that cannot be used is an error rather than a reason to go on.
-func (l *locator) find(gvk schema.GroupVersionKind) (*jsonschema.Schema, []string, error) {
+func (l *locator) find(ctx context.Context, gvk schema.GroupVersionKind) (*jsonschema.Schema, []string, error) {
 	data := l.data(gvk)
 	var tried []string
 	for _, t := range l.templates {
@@ -240,7 +241,7 @@ func (l *locator) find(gvk schema.GroupVersionKind) (*jsonschema.Schema, []strin
 		}
 		where := b.String()
 		shown := RedactLocation(where)
-		raw, err := l.read(where)
+		raw, err := l.read(ctx, where)
 		if errors.Is(err, fs.ErrNotExist) {
 			tried = append(tried, shown)
 			continue
@@ -259,7 +260,7 @@ func (l *locator) find(gvk schema.GroupVersionKind) (*jsonschema.Schema, []strin
 
 // read returns the file or document at where; fs.ErrNotExist when there
 // is none.
-func (l *locator) read(where string) ([]byte, error) {
+func (l *locator) read(ctx context.Context, where string) ([]byte, error) {
 	if !strings.HasPrefix(where, "http://") && !strings.HasPrefix(where, "https://") {
 		f, err := os.Open(where)
 		if err != nil {
@@ -268,7 +269,7 @@ func (l *locator) read(where string) ([]byte, error) {
 		defer f.Close()
 		return readLimited(f)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, where, nil)
 	if err != nil {

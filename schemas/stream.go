@@ -142,7 +142,7 @@ func (s *stream) visit(ctx context.Context, objs []manifests.Object) []manifests
 			out[i].Keep = true
 			continue
 		}
-		r := s.cat.validateObject(o, s.opts)
+		r := s.cat.validateObject(ctx, o, s.opts)
 		out[i].Note = valid
 		if r.missing || len(r.problems) > 0 {
 			out[i].Note = &r

@@ -76,7 +76,7 @@ func (c *Catalog) validateEach(ctx context.Context, objs []manifests.Object, opt
 	}
 	parallel.Do(workers, n, func(i int) {
 		if ctx.Err() == nil {
-			results[i] = c.validateObject(objs[i], opts)
+			results[i] = c.validateObject(ctx, objs[i], opts)
 		}
 	})
 	return results
@@ -100,12 +100,12 @@ func summarize(id func(i int) manifests.ObjectID, results []objectResult, opts O
 }
 
 // validateObject checks one object against the schema of its kind.
-func (c *Catalog) validateObject(o manifests.Object, opts Options) objectResult {
+func (c *Catalog) validateObject(ctx context.Context, o manifests.Object, opts Options) objectResult {
 	gvk := o.GroupVersionKind()
 	problem := func(path, reason string) Problem {
 		return Problem{ID: o.ID(), Origin: o.Origin, Path: path, Reason: reason}
 	}
-	sch, err := c.schemaFor(gvk)
+	sch, err := c.schemaAt(ctx, gvk)
 	if le, ok := errors.AsType[*LocationError](err); ok {
 		return objectResult{done: true, problems: []Problem{problem("", le.Error())}}
 	}
@@ -113,7 +113,7 @@ func (c *Catalog) validateObject(o manifests.Object, opts Options) objectResult 
 		return objectResult{done: true, problems: []Problem{problem("", fmt.Sprintf("cannot compile the schema of %s: %v", gvk, err))}}
 	}
 	if sch == nil {
-		return objectResult{done: true, missing: true, problems: []Problem{problem("", c.missingReason(gvk))}}
+		return objectResult{done: true, missing: true, problems: []Problem{problem("", c.missingReason(ctx, gvk))}}
 	}
 	var root any = o.Object
 	if hasNull(root) {
