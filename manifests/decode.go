@@ -76,9 +76,23 @@ func decodeDocument(fast *fastYAML, origin Origin, d document) ([]Object, []Prob
 	}
 	m, ok := raw.(map[string]any)
 	if !ok {
-		return nil, []Problem{{Origin: origin, Message: fmt.Sprintf("document is a %T, not a Kubernetes object; a manifest is a mapping with apiVersion, kind and metadata", raw)}}
+		return nil, []Problem{{Origin: origin, NotK8s: true, Message: fmt.Sprintf("document is %s, not a Kubernetes object; a manifest is a mapping with apiVersion, kind and metadata (if this YAML is not a manifest, pass --skip-non-k8s)", valueKind(raw))}}
 	}
 	return expand(origin, m)
+}
+
+// valueKind names the YAML kind of a decoded document that is not a
+// mapping.
+func valueKind(v any) string {
+	switch v.(type) {
+	case []any:
+		return "a list"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	}
+	return "a number"
 }
 
 // expand checks that m is an object and, for kind: List, returns its items.

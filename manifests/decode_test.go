@@ -232,7 +232,7 @@ items:
 			name: "sequence document",
 			src:  "- a\n- b\n",
 			wantProblems: []wantProblem{{
-				File: "f.yaml", Doc: 0, Line: 1, MessagePrefix: "document is a []interface {}, not a Kubernetes object",
+				File: "f.yaml", Doc: 0, Line: 1, MessagePrefix: "document is a list, not a Kubernetes object",
 			}},
 		},
 	}

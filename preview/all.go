@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -20,13 +21,24 @@ import (
 type App struct {
 	Path      string `json:"path"`
 	Kustomize bool   `json:"kustomization"`
+	// Chart is a Helm chart: listed when it changed, never rendered.
+	Chart bool `json:"helmChart,omitempty"`
 }
+
+// chartNote is why a changed Helm chart has no preview.
+const chartNote = "a Helm chart, not previewed: converge renders manifests, not charts (render it with helm template into a directory and preview that)"
 
 // AppResult is one app's preview, or why it failed.
 type AppResult struct {
 	App    App
 	Report diff.Report
 	Err    error
+	// Skipped says why a changed app has no preview, such as a Helm
+	// chart.
+	Skipped string
+	// empty is a plain directory with no Kubernetes object on either
+	// side, such as a docker-compose.yaml's: not an app.
+	empty bool
 }
 
 // side is one revision: its files, their blob hashes, and its name.
@@ -39,7 +51,10 @@ type side struct {
 // RunAll finds every app that changed between Base and Head (a
 // kustomization changed when any file under a root it reaches changed, its
 // bases and components included; a plain directory when one of its files
-// did) and previews each. An app that fails does not stop the others.
+// did) and previews each. An app that fails does not stop the others. A
+// directory whose YAML holds no Kubernetes object on either side (CI
+// configuration, docker-compose, Ansible) is not an app, and neither is a
+// Helm chart (a directory with Chart.yaml, and everything below it).
 func RunAll(ctx context.Context, opts Options) ([]AppResult, error) {
 	repo, root, err := open(opts.Dir)
 	if err != nil {
@@ -62,7 +77,9 @@ func RunAll(ctx context.Context, opts Options) ([]AppResult, error) {
 		if !app.changed(changed, base.fs, head.fs) {
 			continue
 		}
-		out = append(out, previewApp(ctx, app, base, head, opts))
+		if r := previewApp(ctx, app, base, head, opts); r.Err != nil || !r.empty {
+			out = append(out, r)
+		}
 	}
 	return out, nil
 }
@@ -139,6 +156,10 @@ func discover(sides ...fs.FS) []App {
 				return nil
 			}
 			if p != "." && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir // hidden tooling
+			}
+			if isChart(fsys, p) && !under(p, kusts) {
+				apps[p] = App{Path: p, Chart: true}
 				return fs.SkipDir
 			}
 			if manifests.IsKustomization(fsys, p) {
@@ -156,6 +177,13 @@ func discover(sides ...fs.FS) []App {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
+}
+
+// isChart reports whether dir is a Helm chart: its templates are not
+// manifests until helm renders them.
+func isChart(fsys fs.FS, dir string) bool {
+	_, err := fs.Stat(fsys, path.Join(dir, "Chart.yaml"))
+	return err == nil
 }
 
 // under reports whether p is inside one of roots.
@@ -180,6 +208,9 @@ func hasManifests(fsys fs.FS, dir string) bool {
 
 // changed reports whether a file the app reads, on either side, changed.
 func (a App) changed(paths []string, sides ...fs.FS) bool {
+	if a.Chart {
+		return slices.ContainsFunc(paths, func(p string) bool { return under(p, []string{a.Path}) })
+	}
 	if !a.Kustomize {
 		for _, p := range paths {
 			if path.Dir(p) == a.Path && manifests.IsManifestFile(p) {
@@ -202,6 +233,9 @@ func (a App) changed(paths []string, sides ...fs.FS) bool {
 
 // previewApp renders one app on both sides and compares them.
 func previewApp(ctx context.Context, app App, base, head side, opts Options) AppResult {
+	if app.Chart {
+		return AppResult{App: app, Skipped: chartNote}
+	}
 	load := manifests.Options{AllowEmpty: true}
 	if app.Kustomize {
 		load.Kustomize = app.Path
@@ -220,5 +254,6 @@ func previewApp(ctx context.Context, app App, base, head side, opts Options) App
 		return res
 	}
 	res.Report = diff.NewReport(diff.Compare(b.Objects, h.Objects), nil).Relabel(base.name, head.name)
+	res.empty = !app.Kustomize && len(b.Objects) == 0 && len(h.Objects) == 0
 	return res
 }

@@ -132,3 +132,54 @@ func TestWriteAllJUnit(t *testing.T) {
 		t.Errorf("cases (-want +got):\n%s", diff)
 	}
 }
+
+// TestRunAllOnARealWorldRepository: what a repository holds besides
+// manifests is not an app (docker-compose, Ansible, package.json); a Helm
+// chart that changed is named as not previewed, never parsed.
+func TestRunAllOnARealWorldRepository(t *testing.T) {
+	r := newRepo(t)
+	template := "{{- if .Values.enabled }}\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n{{- end }}\n"
+	r.commit("repo", map[string]string{
+		"docker-compose.yaml":                  "version: \"3\"\nservices:\n  web: {image: nginx}\n",
+		"ansible/site.yml":                     "- hosts: all\n  tasks: [{ping: {}}]\n",
+		"node/package.json":                    `{"name": "x", "version": "1.0.0"}`,
+		"charts/web/Chart.yaml":                "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+		"charts/web/values.yaml":               "replicas: 1\n",
+		"charts/web/templates/deployment.yaml": template,
+		"apps/api/cm.yaml":                     cm("api", "1"),
+	})
+	r.branch("main")
+	r.write(map[string]string{
+		"docker-compose.yaml":                  "version: \"3\"\nservices:\n  web: {image: \"nginx:1.27\"}\n",
+		"ansible/site.yml":                     "- hosts: all\n  tasks: [{ping: {data: pong}}]\n",
+		"node/package.json":                    `{"name": "x", "version": "1.0.1"}`,
+		"charts/web/values.yaml":               "replicas: 2\n",
+		"charts/web/templates/deployment.yaml": template + "# changed\n",
+		"apps/api/cm.yaml":                     cm("api", "2"),
+	})
+	results, err := RunAll(context.Background(), Options{Base: "main", Dir: r.dir, Validate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, res := range results {
+		switch {
+		case res.Err != nil:
+			got = append(got, res.App.Path+": "+res.Err.Error())
+		case res.Skipped != "":
+			got = append(got, res.App.Path+": skipped")
+		default:
+			got = append(got, res.App.Path+": "+changedCount(res))
+		}
+	}
+	if diff := cmp.Diff([]string{"apps/api: 1 changed", "charts/web: skipped"}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	var md bytes.Buffer
+	if err := WriteAll(&md, results, "markdown"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(md.String(), "| `charts/web` | | | | not previewed: Helm chart |") {
+		t.Errorf("the Markdown does not name the chart left out:\n%s", md.String())
+	}
+}

@@ -29,6 +29,10 @@ func WriteAll(w io.Writer, results []AppResult, output string) error {
 	}
 	for _, r := range results {
 		fmt.Fprintf(w, "== %s\n", title(r))
+		if r.Skipped != "" {
+			fmt.Fprintf(w, "%s\n\n", r.Skipped)
+			continue
+		}
 		if r.Err != nil {
 			fmt.Fprintf(w, "error: %s\n\n", r.Err.Error())
 			continue
@@ -43,8 +47,11 @@ func WriteAll(w io.Writer, results []AppResult, output string) error {
 
 func title(r AppResult) string {
 	kind := "directory"
-	if r.App.Kustomize {
+	switch {
+	case r.App.Kustomize:
 		kind = "kustomization"
+	case r.App.Chart:
+		kind = "Helm chart"
 	}
 	return fmt.Sprintf("%s (%s)", r.App.Path, kind)
 }
@@ -52,6 +59,7 @@ func title(r AppResult) string {
 func writeAllJSON(w io.Writer, results []AppResult) error {
 	type app struct {
 		App
+		Skipped string           `json:"skipped,omitempty"`
 		Error   string           `json:"error,omitempty"`
 		Changes *diff.JSONReport `json:"changes,omitempty"`
 	}
@@ -59,10 +67,12 @@ func writeAllJSON(w io.Writer, results []AppResult) error {
 		Apps []app `json:"apps"`
 	}{Apps: []app{}}
 	for _, r := range results {
-		a := app{App: r.App}
-		if r.Err != nil {
+		a := app{App: r.App, Skipped: r.Skipped}
+		switch {
+		case r.Skipped != "":
+		case r.Err != nil:
 			a.Error = r.Err.Error()
-		} else {
+		default:
 			rep := r.Report.JSON()
 			a.Changes = &rep
 		}
@@ -82,6 +92,10 @@ func writeAllMarkdown(w io.Writer, results []AppResult) error {
 	if len(results) > 0 {
 		b.WriteString("| app | + | ~ | - | |\n|---|---|---|---|---|\n")
 		for _, r := range results {
+			if r.Skipped != "" {
+				fmt.Fprintf(&b, "| `%s` | | | | not previewed: Helm chart |\n", r.App.Path)
+				continue
+			}
 			if r.Err != nil {
 				fmt.Fprintf(&b, "| `%s` | | | | does not render or validate |\n", r.App.Path)
 				continue
@@ -94,7 +108,9 @@ func writeAllMarkdown(w io.Writer, results []AppResult) error {
 	for _, r := range results {
 		var section bytes.Buffer
 		fmt.Fprintf(&section, "### %s\n\n", title(r))
-		if r.Err != nil {
+		if r.Skipped != "" {
+			fmt.Fprintf(&section, "_%s_\n\n", r.Skipped)
+		} else if r.Err != nil {
 			fmt.Fprintf(&section, "```\n%s\n```\n\n", r.Err.Error())
 		} else if err := r.Report.WriteMarkdown(&section); err != nil {
 			return err
@@ -118,6 +134,12 @@ func writeAllJUnit(w io.Writer, results []AppResult) error {
 	suites := make([]junit.Suite, 0, len(results))
 	for _, r := range results {
 		name := "converge preview " + title(r)
+		if r.Skipped != "" {
+			s := junit.Suite{Name: name}
+			s.Add(junit.Case{Name: "preview", ClassName: r.App.Path, Skipped: &struct{}{}, SystemOut: &junit.Output{Text: r.Skipped}})
+			suites = append(suites, s)
+			continue
+		}
 		if r.Err != nil {
 			suites = append(suites, FailedSuite(name, r.App.Path, r.Err))
 			continue
