@@ -17,6 +17,9 @@ type Problem struct {
 	// NotK8s marks a document that is not a Kubernetes object; with
 	// Options.SkipNonK8s it becomes a warning.
 	NotK8s bool
+	// NeedsHelm marks a kustomization that inflates Helm charts
+	// (helmCharts), which would run helm: converge does not.
+	NeedsHelm bool
 }
 
 // Error renders the problem as "file:line: field: message".

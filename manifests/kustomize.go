@@ -75,7 +75,8 @@ func loadKustomization(ctx context.Context, opts Options, dir string) ([]Object,
 		return fail(kfile, "kustomize build stopped: "+cerr.Error())
 	}
 	if err != nil {
-		return fail(kfile, kustomizeMessage(err, dir, kfile, fsys.redact))
+		msg := kustomizeMessage(err, dir, kfile, fsys.redact)
+		return nil, []Problem{{Origin: Origin{File: kfile}, Message: msg, NeedsHelm: strings.Contains(msg, "--enable-helm")}}
 	}
 	return convertResMap(m, newOriginLocator(dir, kfile, src.readFile), kfile, fsys.userWantsOrigins())
 }

@@ -52,6 +52,8 @@ func kustomizeHint(reason, dir, kfile string) string {
 		return false
 	}
 	switch {
+	case has("--enable-helm"):
+		return "helmCharts runs helm, which converge does not run; render the chart into files (helm template, or kustomize build --enable-helm) and give converge those"
 	case has("is not in or below"):
 		return "kustomize only reads files inside the kustomization's directory (" + dir + "); move the file there, or give its directory its own kustomization and list that directory under resources"
 	case has("unable to find one of"):

@@ -407,6 +407,16 @@ func TestKustomizeFixtures(t *testing.T) {
 			}},
 		},
 		{
+			name: "helmCharts would run helm",
+			files: map[string]string{
+				"kustomization.yaml": "helmCharts:\n- {name: web, repo: https://charts.example.com, version: 1.0.0}\n",
+			},
+			wantProblems: []kustomizeWantProblem{{
+				File:     "kustomization.yaml",
+				Contains: []string{"--enable-helm", "helmCharts runs helm, which converge does not run"},
+			}},
+		},
+		{
 			name: "path that does not exist",
 			dir:  "no-such-dir",
 			wantProblems: []kustomizeWantProblem{{

@@ -2,6 +2,7 @@ package preview
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"path"
@@ -27,6 +28,9 @@ type App struct {
 
 // chartNote is why a changed Helm chart has no preview.
 const chartNote = "a Helm chart, not previewed: converge renders manifests, not charts (render it with helm template into a directory and preview that)"
+
+// helmChartsNote is why a kustomization with helmCharts has no preview.
+const helmChartsNote = "uses helmCharts, not previewed: inflating a chart runs helm, which converge does not (render it with kustomize build --enable-helm or helm template into a directory and preview that)"
 
 // AppResult is one app's preview, or why it failed.
 type AppResult struct {
@@ -236,6 +240,21 @@ func previewApp(ctx context.Context, app App, base, head side, opts Options) App
 	if app.Chart {
 		return AppResult{App: app, Skipped: chartNote}
 	}
+	if r := renderApp(ctx, app, base, head, opts); !needsHelm(r.Err) {
+		return r
+	}
+	return AppResult{App: app, Skipped: helmChartsNote}
+}
+
+// needsHelm reports whether err is a kustomization's helmCharts, which
+// converge does not inflate.
+func needsHelm(err error) bool {
+	pe, ok := errors.AsType[*ProblemsError](err)
+	return ok && pe.needsHelm
+}
+
+// renderApp renders one app on both sides and compares them.
+func renderApp(ctx context.Context, app App, base, head side, opts Options) AppResult {
 	load := manifests.Options{AllowEmpty: true}
 	if app.Kustomize {
 		load.Kustomize = app.Path

@@ -138,6 +138,7 @@ func TestWriteAllJUnit(t *testing.T) {
 // chart that changed is named as not previewed, never parsed.
 func TestRunAllOnARealWorldRepository(t *testing.T) {
 	r := newRepo(t)
+	helmCharts := "helmCharts:\n- {name: web, repo: https://charts.example.com, version: 1.0.0, releaseName: web}\nresources:\n- cm.yaml\n"
 	template := "{{- if .Values.enabled }}\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n{{- end }}\n"
 	r.commit("repo", map[string]string{
 		"docker-compose.yaml":                  "version: \"3\"\nservices:\n  web: {image: nginx}\n",
@@ -147,6 +148,8 @@ func TestRunAllOnARealWorldRepository(t *testing.T) {
 		"charts/web/values.yaml":               "replicas: 1\n",
 		"charts/web/templates/deployment.yaml": template,
 		"apps/api/cm.yaml":                     cm("api", "1"),
+		"apps/hc/kustomization.yaml":           helmCharts,
+		"apps/hc/cm.yaml":                      cm("hc", "1"),
 	})
 	r.branch("main")
 	r.write(map[string]string{
@@ -156,6 +159,7 @@ func TestRunAllOnARealWorldRepository(t *testing.T) {
 		"charts/web/values.yaml":               "replicas: 2\n",
 		"charts/web/templates/deployment.yaml": template + "# changed\n",
 		"apps/api/cm.yaml":                     cm("api", "2"),
+		"apps/hc/cm.yaml":                      cm("hc", "2"),
 	})
 	results, err := RunAll(context.Background(), Options{Base: "main", Dir: r.dir, Validate: true})
 	if err != nil {
@@ -172,7 +176,7 @@ func TestRunAllOnARealWorldRepository(t *testing.T) {
 			got = append(got, res.App.Path+": "+changedCount(res))
 		}
 	}
-	if diff := cmp.Diff([]string{"apps/api: 1 changed", "charts/web: skipped"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"apps/api: 1 changed", "apps/hc: skipped", "charts/web: skipped"}, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 	var md bytes.Buffer

@@ -62,6 +62,8 @@ type Result struct {
 type ProblemsError struct {
 	Side     string
 	Problems []string
+	// needsHelm is a kustomization that inflates Helm charts.
+	needsHelm bool
 }
 
 // Error names the side and lists the problems.
@@ -232,6 +234,7 @@ func problems(side string, ps []manifests.Problem) error {
 	e := &ProblemsError{Side: side}
 	for _, p := range ps {
 		e.Problems = append(e.Problems, p.Error())
+		e.needsHelm = e.needsHelm || p.NeedsHelm
 	}
 	return e
 }
