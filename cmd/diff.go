@@ -105,11 +105,19 @@ a defaulted field in an atomic list) are not shown as changes. A change the
 server refuses (an immutable field, a value its validation rejects) is
 shown with the server's reason, and diff exits 2.
 
+With --git-base, diff previews a pull request offline instead: the manifests
+at a git revision against the work tree (or --git-head), both rendered and
+validated (bundled schemas, the CRDs of each side, --crds, --schema-location),
+with no cluster. --all previews every app whose files changed; --live also
+compares the head with the cluster.
+
 Exit status, as kubectl diff: 0 no changes, 1 changes, >1 error (or a change
-the server refuses).`,
+the server refuses, or a side of a preview that does not render or validate).`,
 		Example: `  converge diff -f examples/flask
   converge diff -k overlays/prod -o markdown > comment.md
-  converge diff -f app/ --server-side-dry-run --ignore Deployment:spec.replicas`,
+  converge diff -f app/ --server-side-dry-run --ignore Deployment:spec.replicas
+  converge diff --git-base origin/main --all -o markdown > preview.md
+  converge diff --git-base origin/main -k overlays/prod --live -o junit > preview.xml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o, err := f.toOptions()

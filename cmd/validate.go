@@ -193,6 +193,11 @@ func runValidate(ctx context.Context, config *genericclioptions.ConfigFlags, o v
 	if err != nil {
 		return &ExitError{Code: exitUsage, Err: err}
 	}
+	for _, p := range report.Result.Problems {
+		if p.Unavailable {
+			return &ExitError{Code: exitUsage, Err: fmt.Errorf("%s: a schema could not be fetched, so not every object was checked", p.ID.String())}
+		}
+	}
 	if !report.Valid() {
 		return &ExitError{Code: exitInvalid, Err: fmt.Errorf("validation failed with %d problem(s); fix the manifests at the places named above", len(report.Result.Problems))}
 	}

@@ -120,6 +120,11 @@ func TestLocationRedactsCredentials(t *testing.T) {
 			t.Errorf("problems = %v, want one naming %q without the token", got, tt.want)
 		}
 	}
+	down := withLocations(t, LocationOptions{Client: srv.Client()}, srv.URL+"/broken/{{.Group}}.json")
+	res := down.Validate(context.Background(), loadYAML(t, widgetV1("{size: 1}")), Options{})
+	if len(res.Problems) != 1 || !res.Problems[0].Unavailable {
+		t.Errorf("a schema that cannot be fetched: %+v, want one problem marked Unavailable", res.Problems)
+	}
 	_, err := newest(t).WithLocations([]string{withToken + "/{{.Nope}}.json?token=s3cr3t"}, LocationOptions{})
 	if err == nil || strings.Contains(err.Error(), "s3cr3t") {
 		t.Errorf("error = %v, want one without the token", err)

@@ -24,6 +24,9 @@ type Problem struct {
 	// a Secret it never shows the value: `must be string, got integer
 	// (the value of a Secret is never shown)`.
 	Reason string
+	// Unavailable marks an object whose schema could not be fetched from
+	// a --schema-location: the object was not checked, and may be fine.
+	Unavailable bool
 }
 
 // Error renders "kind.group/name (ns x) from file:line: path: reason".

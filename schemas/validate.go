@@ -107,7 +107,9 @@ func (c *Catalog) validateObject(ctx context.Context, o manifests.Object, opts O
 	}
 	sch, err := c.schemaAt(ctx, gvk)
 	if le, ok := errors.AsType[*LocationError](err); ok {
-		return objectResult{done: true, problems: []Problem{problem("", le.Error())}}
+		p := problem("", le.Error())
+		p.Unavailable = le.Fetch
+		return objectResult{done: true, problems: []Problem{p}}
 	}
 	if err != nil {
 		return objectResult{done: true, problems: []Problem{problem("", fmt.Sprintf("cannot compile the schema of %s: %v", gvk, err))}}

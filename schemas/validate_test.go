@@ -111,16 +111,19 @@ func TestValidateReportsEveryObjectInOrder(t *testing.T) {
 	role := manifests.ObjectID{Group: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "reader"}
 	at := func(file string, line int) manifests.Origin { return manifests.Origin{File: file, Line: line} }
 	crds := "testdata/crd.yaml"
+	pr := func(id manifests.ObjectID, origin manifests.Origin, path, reason string) Problem {
+		return Problem{ID: id, Origin: origin, Path: path, Reason: reason}
+	}
 	want := Result{Checked: 8, Problems: []Problem{
-		{job, at("testdata/core/job.yaml", 1), "spec.backoffLimit", `must be integer, got string "six"`},
-		{job, at("testdata/core/job.yaml", 1), "spec.completions", "must fit in int32 (-2147483648 to 2147483647), got 3000000000"},
-		{job, at("testdata/core/job.yaml", 1), "spec.template.spec.containers[0].command", `must be array, got string "migrate --all"`},
-		{widget("wrong-type"), manifests.Origin{File: crds, Doc: 2, Line: 130}, "spec.size", `must be integer, got string "3"`},
-		{widget("unknown-field"), manifests.Origin{File: crds, Doc: 3, Line: 139}, "spec", `unknown field "colour"`},
-		{widget("missing-image"), manifests.Origin{File: crds, Doc: 4, Line: 149}, "spec", `required field "image" is missing`},
-		{gadget, manifests.Origin{File: crds, Doc: 5, Line: 157}, "", "no schema for example.com/v1, Kind=Gadget in Kubernetes v1.36; add its CustomResourceDefinition to the set or pass it with --crds, add a --schema-location, use --schemas=cluster, or pass --ignore-missing-schemas"},
-		{role, at("testdata/core/clusterrole.yaml", 1), "rules[0]", `required field "verbs" is missing`},
-		{role, at("testdata/core/clusterrole.yaml", 1), "rules[0]", `unknown field "apiGroup"`},
+		pr(job, at("testdata/core/job.yaml", 1), "spec.backoffLimit", `must be integer, got string "six"`),
+		pr(job, at("testdata/core/job.yaml", 1), "spec.completions", "must fit in int32 (-2147483648 to 2147483647), got 3000000000"),
+		pr(job, at("testdata/core/job.yaml", 1), "spec.template.spec.containers[0].command", `must be array, got string "migrate --all"`),
+		pr(widget("wrong-type"), manifests.Origin{File: crds, Doc: 2, Line: 130}, "spec.size", `must be integer, got string "3"`),
+		pr(widget("unknown-field"), manifests.Origin{File: crds, Doc: 3, Line: 139}, "spec", `unknown field "colour"`),
+		pr(widget("missing-image"), manifests.Origin{File: crds, Doc: 4, Line: 149}, "spec", `required field "image" is missing`),
+		pr(gadget, manifests.Origin{File: crds, Doc: 5, Line: 157}, "", "no schema for example.com/v1, Kind=Gadget in Kubernetes v1.36; add its CustomResourceDefinition to the set or pass it with --crds, add a --schema-location, use --schemas=cluster, or pass --ignore-missing-schemas"),
+		pr(role, at("testdata/core/clusterrole.yaml", 1), "rules[0]", `required field "verbs" is missing`),
+		pr(role, at("testdata/core/clusterrole.yaml", 1), "rules[0]", `unknown field "apiGroup"`),
 	}}
 	if diff := cmp.Diff(want, res); diff != "" {
 		t.Errorf("Validate (-want +got):\n%s", diff)
