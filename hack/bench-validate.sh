@@ -3,7 +3,9 @@
 # (built from the Go module proxy into a temp dir, never committed) check the
 # same 10,000 generated resources against the same schemas (converge's
 # bundled v1.36 schemas, converted to kubeconform's file layout), in strict
-# mode, at equal parallelism. Prints times, peak memory and the ratio.
+# mode, at equal parallelism; then as many custom resources against a
+# CRDs-catalog schema through -schema-location. Prints times, peak memory
+# and the ratio of each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RESOURCES=${RESOURCES:-10000}
@@ -55,6 +57,32 @@ read -r ct cm < <(summary converge)
 tail -n 1 "$work/kubeconform.out"
 tail -n 1 "$work/converge.out"
 printf '\n%d runs each, in turns; median wall time, highest peak RSS\n' "$ROUNDS"
+printf '%-12s %10s %12s %14s\n' tool seconds "peak RSS" "objects/s"
+printf '%-12s %10.2f %9d KB %14.0f\n' kubeconform "$kt" "$km" "$(echo "$RESOURCES / $kt" | bc -l)"
+printf '%-12s %10.2f %9d KB %14.0f\n' converge "$ct" "$cm" "$(echo "$RESOURCES / $ct" | bc -l)"
+printf 'throughput ratio converge/kubeconform: %.2fx\n' "$(echo "$kt / $ct" | bc -l)"
+
+# Custom resources: the same number of cert-manager Certificates, checked
+# against a CRDs-catalog layout (schemas/testdata/locations/catalog) that
+# both tools read through one -schema-location template.
+catalog='schemas/testdata/locations/catalog/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json'
+mkdir -p "$work/crs"
+for ((f = 0; f < RESOURCES / 10; f++)); do
+  for ((i = 0; i < 10; i++)); do
+    n=$((f * 10 + i))
+    printf -- '---\napiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web-%d\nspec:\n  secretName: web-%d-tls\n  dnsNames: [web-%d.example.com]\n  issuerRef: {name: letsencrypt, kind: ClusterIssuer}\n  privateKey: {algorithm: ECDSA, size: 256}\n' "$n" "$n" "$n"
+  done >"$work/crs/f-$f.yaml"
+done
+rm -f "$work"/*.times
+for ((r = 0; r < ROUNDS; r++)); do
+  run kubeconform "$work/bin/kubeconform" -strict -summary -n "$PAR" -schema-location "$catalog" "$work/crs"
+  run converge env GOMAXPROCS="$PAR" bin/converge validate -f "$work/crs" --schema-location "$catalog"
+done
+read -r kt km < <(summary kubeconform)
+read -r ct cm < <(summary converge)
+tail -n 1 "$work/kubeconform.out"
+tail -n 1 "$work/converge.out"
+printf '\ncustom resources (%d Certificates, CRDs-catalog schema via -schema-location): %d runs each\n' "$RESOURCES" "$ROUNDS"
 printf '%-12s %10s %12s %14s\n' tool seconds "peak RSS" "objects/s"
 printf '%-12s %10.2f %9d KB %14.0f\n' kubeconform "$kt" "$km" "$(echo "$RESOURCES / $kt" | bc -l)"
 printf '%-12s %10.2f %9d KB %14.0f\n' converge "$ct" "$cm" "$(echo "$RESOURCES / $ct" | bc -l)"

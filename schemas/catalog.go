@@ -189,6 +189,12 @@ func (c *Catalog) schemaAt(ctx context.Context, gvk schema.GroupVersionKind) (*j
 	return found.sch, found.err
 }
 
+// locates reports whether the schema of gvk comes from the catalog's
+// locations, and was found there.
+func (c *Catalog) locates(ctx context.Context, gvk schema.GroupVersionKind) bool {
+	return c.locs != nil && c.resourceURL(gvk) == "" && c.locs.lookup(ctx, gvk).sch != nil
+}
+
 // missingReason explains that gvk has no schema, and how to get one.
 func (c *Catalog) missingReason(ctx context.Context, gvk schema.GroupVersionKind) string {
 	gv := gvk.GroupVersion().String()

@@ -123,8 +123,17 @@ func newStream(cat *Catalog, opts Options) *stream {
 
 // isEarly reports whether objects of gvk can be validated before the
 // set's CRDs are known.
-func (s *stream) isEarly(gvk schema.GroupVersionKind) bool {
-	return gvk != crdKind && s.builtin != nil && s.builtin.Has(gvk)
+func (s *stream) isEarly(ctx context.Context, gvk schema.GroupVersionKind) bool {
+	if gvk == crdKind {
+		return false
+	}
+	if s.builtin != nil && s.builtin.Has(gvk) {
+		return true
+	}
+	// A kind whose schema a --schema-location has: as for a built-in
+	// kind, a CRD of the set that defines it sends the set to
+	// validateWhole.
+	return s.cat.locates(ctx, gvk)
 }
 
 // visit is the manifests.Options.Visit hook: it validates the objects of
@@ -138,7 +147,7 @@ func (s *stream) visit(ctx context.Context, objs []manifests.Object) []manifests
 	kinds := map[schema.GroupVersionKind]bool{}
 	for i, o := range objs {
 		gvk := o.GroupVersionKind()
-		if !s.isEarly(gvk) || s.cat.compileBusy(gvk) || ctx.Err() != nil {
+		if !s.isEarly(ctx, gvk) || s.cat.compileBusy(gvk) || ctx.Err() != nil {
 			out[i].Keep = true
 			continue
 		}

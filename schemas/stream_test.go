@@ -349,3 +349,38 @@ func TestValidateLoadDefersObjectsWhileCompiling(t *testing.T) {
 		t.Errorf("report (-load then validate +deferred):\n%s", diff)
 	}
 }
+
+// TestValidateLoadStreamsLocatedKinds: custom resources whose schema a
+// --schema-location has are checked while loading, like built-in ones,
+// and not kept; a CRD of the set for that kind still wins.
+func TestValidateLoadStreamsLocatedKinds(t *testing.T) {
+	ctx := context.Background()
+	located, err := newest(t).WithLocations([]string{"testdata/locations/kubeconform"}, LocationOptions{Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := func(context.Context) (*Catalog, error) { return located, nil }
+	crd, _ := widgetDocs(t)
+	widgets := widgetV1("{size: 0}") + "---\n" + strings.Replace(widgetV1("{size: 2}"), "name: w", "name: w2", 1)
+	for _, tc := range []struct {
+		name  string
+		files map[string]string
+		kept  int
+	}{
+		{name: "located kinds are not kept", files: map[string]string{"a.yaml": widgets}, kept: 0},
+		{name: "a CRD of the set wins", files: map[string]string{"a.yaml": widgets, "b.yaml": crd}, kept: 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			load := manifests.Options{Paths: []string{writeFiles(t, tc.files)}}
+			opts := Options{Strict: true}
+			wantReport, wantErr := loadThenValidate(ctx, load, located, opts)
+			gotReport, gotErr := ValidateLoad(ctx, load, base, opts)
+			if diff := cmp.Diff(printReport(t, wantReport, wantErr), printReport(t, gotReport, gotErr)); diff != "" {
+				t.Errorf("ValidateLoad (-want +got):\n%s", diff)
+			}
+			if n := len(gotReport.Set.Objects); n != tc.kept {
+				t.Errorf("%d objects kept whole, want %d", n, tc.kept)
+			}
+		})
+	}
+}
