@@ -133,7 +133,8 @@ func runGitDiffAll(ctx context.Context, config *genericclioptions.ConfigFlags, o
 			failed++
 			fmt.Fprintf(streams.ErrOut, "error: %s: %s\n", r.App.Path, r.Err.Error())
 		}
-		changed = changed || r.Report.HasChanges()
+		// A chart that changed is a change, though it has no preview.
+		changed = changed || r.Report.HasChanges() || r.Skipped != ""
 	}
 	switch {
 	case failed > 0:

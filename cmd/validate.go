@@ -193,13 +193,19 @@ func runValidate(ctx context.Context, config *genericclioptions.ConfigFlags, o v
 	if err != nil {
 		return &ExitError{Code: exitUsage, Err: err}
 	}
+	invalid, unchecked := 0, 0
 	for _, p := range report.Result.Problems {
 		if p.Unavailable {
-			return &ExitError{Code: exitUsage, Err: fmt.Errorf("%s: a schema could not be fetched, so not every object was checked", p.ID.String())}
+			unchecked++
+		} else {
+			invalid++
 		}
 	}
-	if !report.Valid() {
-		return &ExitError{Code: exitInvalid, Err: fmt.Errorf("validation failed with %d problem(s); fix the manifests at the places named above", len(report.Result.Problems))}
+	switch {
+	case invalid > 0:
+		return &ExitError{Code: exitInvalid, Err: fmt.Errorf("validation failed with %d problem(s); fix the manifests at the places named above", invalid)}
+	case unchecked > 0:
+		return &ExitError{Code: exitUsage, Err: fmt.Errorf("%d object(s) not checked: their schema could not be fetched", unchecked)}
 	}
 	return nil
 }

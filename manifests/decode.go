@@ -76,9 +76,25 @@ func decodeDocument(fast *fastYAML, origin Origin, d document) ([]Object, []Prob
 	}
 	m, ok := raw.(map[string]any)
 	if !ok {
+		if listsObjects(raw) {
+			return nil, []Problem{{Origin: origin, Message: "document is a list of objects, which kubectl does not read; write them as a kind: List with items, or as documents separated by ---"}}
+		}
 		return nil, []Problem{{Origin: origin, NotK8s: true, Message: fmt.Sprintf("document is %s, not a Kubernetes object; a manifest is a mapping with apiVersion, kind and metadata (if this YAML is not a manifest, pass --skip-non-k8s)", valueKind(raw))}}
 	}
 	return expand(origin, m)
+}
+
+// listsObjects reports whether raw is a list holding a Kubernetes object:
+// manifests written the wrong way, not YAML of another tool.
+func listsObjects(raw any) bool {
+	list, _ := raw.([]any)
+	for _, item := range list {
+		m, _ := item.(map[string]any)
+		if _, ok := m["apiVersion"].(string); ok && m["kind"] != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // valueKind names the YAML kind of a decoded document that is not a

@@ -235,6 +235,13 @@ items:
 				File: "f.yaml", Doc: 0, Line: 1, MessagePrefix: "document is a list, not a Kubernetes object",
 			}},
 		},
+		{
+			name: "list of objects",
+			src:  "- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n",
+			wantProblems: []wantProblem{{
+				File: "f.yaml", Doc: 0, Line: 1, MessagePrefix: "document is a list of objects, which kubectl does not read",
+			}},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -76,7 +76,7 @@ func loadKustomization(ctx context.Context, opts Options, dir string) ([]Object,
 	}
 	if err != nil {
 		msg := kustomizeMessage(err, dir, kfile, fsys.redact)
-		return nil, []Problem{{Origin: Origin{File: kfile}, Message: msg, NeedsHelm: strings.Contains(msg, "--enable-helm")}}
+		return nil, []Problem{{Origin: Origin{File: kfile}, Message: msg, NeedsHelm: strings.Contains(err.Error(), helmNotEnabled)}}
 	}
 	return convertResMap(m, newOriginLocator(dir, kfile, src.readFile), kfile, fsys.userWantsOrigins())
 }

@@ -15,6 +15,9 @@ var (
 	spaceRE          = regexp.MustCompile(`\s*\n\s*`)
 )
 
+// helmNotEnabled is how kustomize refuses to inflate helmCharts.
+const helmNotEnabled = "must specify --enable-helm"
+
 // referralDetails starts the full YAML of every candidate kustomize adds
 // to "found multiple possible referrals"; the IDs before it say enough.
 const referralDetails = "**** Too many possible referral targets"
@@ -52,7 +55,7 @@ func kustomizeHint(reason, dir, kfile string) string {
 		return false
 	}
 	switch {
-	case has("--enable-helm"):
+	case has(helmNotEnabled):
 		return "helmCharts runs helm, which converge does not run; render the chart into files (helm template, or kustomize build --enable-helm) and give converge those"
 	case has("is not in or below"):
 		return "kustomize only reads files inside the kustomization's directory (" + dir + "); move the file there, or give its directory its own kustomization and list that directory under resources"

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path"
-	"slices"
 	"sort"
 	"strings"
 
@@ -29,6 +27,9 @@ type App struct {
 // chartNote is why a changed Helm chart has no preview.
 const chartNote = "a Helm chart, not previewed: converge renders manifests, not charts (render it with helm template into a directory and preview that)"
 
+// baseHelmNote says why every object of an app shows as created.
+const baseHelmNote = "the base inflates Helm charts (helmCharts), which converge does not render: every object of the head shows as created"
+
 // helmChartsNote is why a kustomization with helmCharts has no preview.
 const helmChartsNote = "uses helmCharts, not previewed: inflating a chart runs helm, which converge does not (render it with kustomize build --enable-helm or helm template into a directory and preview that)"
 
@@ -40,6 +41,9 @@ type AppResult struct {
 	// Skipped says why a changed app has no preview, such as a Helm
 	// chart.
 	Skipped string
+	// Note qualifies a preview, such as a base that could not be
+	// rendered.
+	Note string
 	// empty is a plain directory with no Kubernetes object on either
 	// side, such as a docker-compose.yaml's: not an app.
 	empty bool
@@ -150,100 +154,39 @@ func changedPaths(base, head map[string]plumbing.Hash) []string {
 	return out
 }
 
-// discover lists the apps of either side, by path.
-func discover(sides ...fs.FS) []App {
-	apps := map[string]App{}
-	for _, fsys := range sides {
-		var kusts []string
-		_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || !d.IsDir() {
-				return nil
-			}
-			if p != "." && strings.HasPrefix(d.Name(), ".") {
-				return fs.SkipDir // hidden tooling
-			}
-			if isChart(fsys, p) && !under(p, kusts) {
-				apps[p] = App{Path: p, Chart: true}
-				return fs.SkipDir
-			}
-			if manifests.IsKustomization(fsys, p) {
-				kusts = append(kusts, p)
-				apps[p] = App{Path: p, Kustomize: true}
-			} else if !under(p, kusts) && hasManifests(fsys, p) {
-				apps[p] = App{Path: p}
-			}
-			return nil
-		})
-	}
-	out := make([]App, 0, len(apps))
-	for _, a := range apps {
-		out = append(out, a)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out
-}
-
-// isChart reports whether dir is a Helm chart: its templates are not
-// manifests until helm renders them.
-func isChart(fsys fs.FS, dir string) bool {
-	_, err := fs.Stat(fsys, path.Join(dir, "Chart.yaml"))
-	return err == nil
-}
-
-// under reports whether p is inside one of roots.
-func under(p string, roots []string) bool {
-	for _, r := range roots {
-		if r == "." || strings.HasPrefix(p, r+"/") {
-			return true
-		}
-	}
-	return false
-}
-
-func hasManifests(fsys fs.FS, dir string) bool {
-	entries, _ := fs.ReadDir(fsys, dir)
-	for _, e := range entries {
-		if !e.IsDir() && manifests.IsManifestFile(e.Name()) {
-			return true
-		}
-	}
-	return false
-}
-
-// changed reports whether a file the app reads, on either side, changed.
-func (a App) changed(paths []string, sides ...fs.FS) bool {
-	if a.Chart {
-		return slices.ContainsFunc(paths, func(p string) bool { return under(p, []string{a.Path}) })
-	}
-	if !a.Kustomize {
-		for _, p := range paths {
-			if path.Dir(p) == a.Path && manifests.IsManifestFile(p) {
-				return true
-			}
-		}
-		return false
-	}
-	var roots []string
-	for _, fsys := range sides {
-		roots = append(roots, manifests.KustomizationRoots(fsys, a.Path)...)
-	}
-	for _, p := range paths {
-		if under(p, roots) {
-			return true
-		}
-	}
-	return false
-}
-
-// previewApp renders one app on both sides and compares them.
+// previewApp renders one app on both sides and compares them. A Helm
+// chart, or a head that inflates charts with helmCharts, is not
+// previewed; a base that did is shown as empty, with a note.
 func previewApp(ctx context.Context, app App, base, head side, opts Options) AppResult {
+	res := AppResult{App: app}
 	if app.Chart {
-		return AppResult{App: app, Skipped: chartNote}
+		res.Skipped = chartNote
+		return res
 	}
-	if r := renderApp(ctx, app, base, head, opts); !needsHelm(r.Err) {
-		return r
+	load := manifests.Options{AllowEmpty: true}
+	if app.Kustomize {
+		load.Kustomize = app.Path
+	} else {
+		load.Paths, load.SkipNonK8s = []string{app.Path}, true
 	}
-	return AppResult{App: app, Skipped: helmChartsNote}
+	b, berr := render(ctx, load, base.fs, base.name, opts)
+	h, herr := render(ctx, load, head.fs, head.name, opts)
+	switch {
+	case needsHelm(herr):
+		res.Skipped = helmChartsNote
+		return res
+	case herr != nil:
+		res.Err = herr
+		return res
+	case needsHelm(berr):
+		b, res.Note = manifests.Set{}, baseHelmNote
+	case berr != nil:
+		res.Err = berr
+		return res
+	}
+	res.Report = diff.NewReport(diff.Compare(b.Objects, h.Objects), nil).Relabel(base.name, head.name)
+	res.empty = !app.Kustomize && len(b.Objects) == 0 && len(h.Objects) == 0
+	return res
 }
 
 // needsHelm reports whether err is a kustomization's helmCharts, which
@@ -251,28 +194,4 @@ func previewApp(ctx context.Context, app App, base, head side, opts Options) App
 func needsHelm(err error) bool {
 	pe, ok := errors.AsType[*ProblemsError](err)
 	return ok && pe.needsHelm
-}
-
-// renderApp renders one app on both sides and compares them.
-func renderApp(ctx context.Context, app App, base, head side, opts Options) AppResult {
-	load := manifests.Options{AllowEmpty: true}
-	if app.Kustomize {
-		load.Kustomize = app.Path
-	} else {
-		load.Paths, load.SkipNonK8s = []string{app.Path}, true
-	}
-	res := AppResult{App: app}
-	b, err := render(ctx, load, base.fs, base.name, opts)
-	if err != nil {
-		res.Err = err
-		return res
-	}
-	h, err := render(ctx, load, head.fs, head.name, opts)
-	if err != nil {
-		res.Err = err
-		return res
-	}
-	res.Report = diff.NewReport(diff.Compare(b.Objects, h.Objects), nil).Relabel(base.name, head.name)
-	res.empty = !app.Kustomize && len(b.Objects) == 0 && len(h.Objects) == 0
-	return res
 }

@@ -187,3 +187,64 @@ func TestRunAllOnARealWorldRepository(t *testing.T) {
 		t.Errorf("the Markdown does not name the chart left out:\n%s", md.String())
 	}
 }
+
+// TestRunAllChartsAndHelmCharts: a chart at the root hides only what
+// helm owns (templates/, charts/, crds/); a base that inflated charts
+// shows the head as created, with a note, and a broken head still fails.
+func TestRunAllChartsAndHelmCharts(t *testing.T) {
+	helmCharts := "helmCharts:\n- {name: web, repo: https://charts.example.com, version: 1.0.0}\n"
+	bad := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bad}\ndata: {v: 1}\n"
+	tests := []struct {
+		name       string
+		base, head map[string]string
+		want       []string
+	}{
+		{name: "a chart at the root",
+			base: map[string]string{"Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n", "templates/cm.yaml": "{{ .Values.x }}\n", "deploy/prod/cm.yaml": cm("prod", "1")},
+			head: map[string]string{"deploy/prod/cm.yaml": cm("prod", "2")},
+			want: []string{"deploy/prod: 1 changed"}},
+		{name: "a chart's template changed",
+			base: map[string]string{"Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n", "templates/cm.yaml": "{{ .Values.x }}\n"},
+			head: map[string]string{"templates/cm.yaml": "{{ .Values.y }}\n"},
+			want: []string{".: skipped"}},
+		{name: "helmCharts replaced by manifests",
+			base: map[string]string{"app/kustomization.yaml": helmCharts},
+			head: map[string]string{"app/kustomization.yaml": "resources: [cm.yaml]\n", "app/cm.yaml": cm("app", "1")},
+			want: []string{"app: 1 changed, note"}},
+		{name: "helmCharts replaced by a broken manifest",
+			base: map[string]string{"app/kustomization.yaml": helmCharts},
+			head: map[string]string{"app/kustomization.yaml": "resources: [cm.yaml]\n", "app/cm.yaml": bad},
+			want: []string{"app: error"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newRepo(t)
+			r.commit("base", tt.base)
+			r.branch("main")
+			r.write(tt.head)
+			results, err := RunAll(context.Background(), Options{Base: "main", Dir: r.dir, Validate: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, res := range results {
+				s := res.App.Path + ": "
+				switch {
+				case res.Err != nil:
+					s += "error"
+				case res.Skipped != "":
+					s += "skipped"
+				default:
+					s += changedCount(res)
+				}
+				if res.Note != "" {
+					s += ", note"
+				}
+				got = append(got, s)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -37,6 +37,9 @@ func WriteAll(w io.Writer, results []AppResult, output string) error {
 			fmt.Fprintf(w, "error: %s\n\n", r.Err.Error())
 			continue
 		}
+		if r.Note != "" {
+			fmt.Fprintf(w, "note: %s\n", r.Note)
+		}
 		if err := r.Report.WriteText(w, false); err != nil {
 			return err
 		}
@@ -60,6 +63,7 @@ func writeAllJSON(w io.Writer, results []AppResult) error {
 	type app struct {
 		App
 		Skipped string           `json:"skipped,omitempty"`
+		Note    string           `json:"note,omitempty"`
 		Error   string           `json:"error,omitempty"`
 		Changes *diff.JSONReport `json:"changes,omitempty"`
 	}
@@ -67,7 +71,7 @@ func writeAllJSON(w io.Writer, results []AppResult) error {
 		Apps []app `json:"apps"`
 	}{Apps: []app{}}
 	for _, r := range results {
-		a := app{App: r.App, Skipped: r.Skipped}
+		a := app{App: r.App, Skipped: r.Skipped, Note: r.Note}
 		switch {
 		case r.Skipped != "":
 		case r.Err != nil:
@@ -93,7 +97,7 @@ func writeAllMarkdown(w io.Writer, results []AppResult) error {
 		b.WriteString("| app | + | ~ | - | |\n|---|---|---|---|---|\n")
 		for _, r := range results {
 			if r.Skipped != "" {
-				fmt.Fprintf(&b, "| `%s` | | | | not previewed: Helm chart |\n", r.App.Path)
+				fmt.Fprintf(&b, "| `%s` | | | | not previewed: %s |\n", r.App.Path, helmKind(r.App))
 				continue
 			}
 			if r.Err != nil {
@@ -108,6 +112,9 @@ func writeAllMarkdown(w io.Writer, results []AppResult) error {
 	for _, r := range results {
 		var section bytes.Buffer
 		fmt.Fprintf(&section, "### %s\n\n", title(r))
+		if r.Note != "" {
+			fmt.Fprintf(&section, "> %s\n\n", r.Note)
+		}
 		if r.Skipped != "" {
 			fmt.Fprintf(&section, "_%s_\n\n", r.Skipped)
 		} else if r.Err != nil {
@@ -165,4 +172,12 @@ func FailedSuite(name, class string, err error) junit.Suite {
 	}
 	s.Add(c)
 	return s
+}
+
+// helmKind names why an app was not previewed, for a table cell.
+func helmKind(a App) string {
+	if a.Chart {
+		return "Helm chart"
+	}
+	return "uses helmCharts"
 }

@@ -189,10 +189,10 @@ func (c *Catalog) schemaAt(ctx context.Context, gvk schema.GroupVersionKind) (*j
 	return found.sch, found.err
 }
 
-// locates reports whether the schema of gvk comes from the catalog's
-// locations, and was found there.
-func (c *Catalog) locates(ctx context.Context, gvk schema.GroupVersionKind) bool {
-	return c.locs != nil && c.resourceURL(gvk) == "" && c.locs.lookup(ctx, gvk).sch != nil
+// locatesLocally reports whether the schema of gvk comes from the
+// catalog's locations, all of them local files, and was found there.
+func (c *Catalog) locatesLocally(ctx context.Context, gvk schema.GroupVersionKind) bool {
+	return c.locs != nil && !c.locs.remote && c.resourceURL(gvk) == "" && c.locs.lookup(ctx, gvk).sch != nil
 }
 
 // missingReason explains that gvk has no schema, and how to get one.

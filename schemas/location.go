@@ -93,6 +93,7 @@ func (c *Catalog) WithLocations(locs []string, opts LocationOptions) (*Catalog, 
 			return nil, err
 		}
 		l.templates = append(l.templates, ts...)
+		l.remote = l.remote || isRemote(loc)
 	}
 	out := *c.derive()
 	out.locs = l
@@ -171,9 +172,11 @@ func RedactLocation(s string) string {
 // and safe for concurrent use.
 type locator struct {
 	templates []*template.Template
-	opts      LocationOptions
-	comp      *compiler
-	entries   sync.Map // schema.GroupVersionKind -> *located
+	// remote is set when a location is an http(s) URL.
+	remote  bool
+	opts    LocationOptions
+	comp    *compiler
+	entries sync.Map // schema.GroupVersionKind -> *located
 }
 
 // located is the outcome of looking up one kind, reached at most once.

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/convergehq/converge/manifests"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
@@ -107,6 +108,8 @@ type stream struct {
 	mu sync.Mutex
 	// earlyKinds are the kinds of the objects validated while loading.
 	earlyKinds map[schema.GroupVersionKind]bool
+	// crdKinds are the kinds the CRDs seen while loading define.
+	crdKinds map[schema.GroupKind]bool
 }
 
 // valid is the note of every object found valid while loading, shared so
@@ -118,7 +121,7 @@ func newStream(cat *Catalog, opts Options) *stream {
 	if err != nil {
 		builtin = nil // every object waits for the set's CRDs
 	}
-	return &stream{cat: cat, opts: opts, builtin: builtin, earlyKinds: map[schema.GroupVersionKind]bool{}}
+	return &stream{cat: cat, opts: opts, builtin: builtin, earlyKinds: map[schema.GroupVersionKind]bool{}, crdKinds: map[schema.GroupKind]bool{}}
 }
 
 // isEarly reports whether objects of gvk can be validated before the
@@ -130,10 +133,24 @@ func (s *stream) isEarly(ctx context.Context, gvk schema.GroupVersionKind) bool 
 	if s.builtin != nil && s.builtin.Has(gvk) {
 		return true
 	}
-	// A kind whose schema a --schema-location has: as for a built-in
-	// kind, a CRD of the set that defines it sends the set to
-	// validateWhole.
-	return s.cat.locates(ctx, gvk)
+	// A kind whose schema a local --schema-location has, unless a CRD
+	// seen so far defines it: as for a built-in kind, a CRD of the set
+	// that defines it sends the set to validateWhole. Remote locations
+	// are left to finish, so that a kind a CRD of the set defines is
+	// never fetched.
+	s.mu.Lock()
+	defined := s.crdKinds[gvk.GroupKind()]
+	s.mu.Unlock()
+	return !defined && s.cat.locatesLocally(ctx, gvk)
+}
+
+// noteCRD remembers the kind a CRD of the set defines.
+func (s *stream) noteCRD(o manifests.Object) {
+	group, _, _ := unstructured.NestedString(o.Object, "spec", "group")
+	kind, _, _ := unstructured.NestedString(o.Object, "spec", "names", "kind")
+	s.mu.Lock()
+	s.crdKinds[schema.GroupKind{Group: group, Kind: kind}] = true
+	s.mu.Unlock()
 }
 
 // visit is the manifests.Options.Visit hook: it validates the objects of
@@ -145,6 +162,11 @@ func (s *stream) isEarly(ctx context.Context, gvk schema.GroupVersionKind) bool 
 func (s *stream) visit(ctx context.Context, objs []manifests.Object) []manifests.Visited {
 	out := make([]manifests.Visited, len(objs))
 	kinds := map[schema.GroupVersionKind]bool{}
+	for _, o := range objs {
+		if o.GroupVersionKind() == crdKind {
+			s.noteCRD(o)
+		}
+	}
 	for i, o := range objs {
 		gvk := o.GroupVersionKind()
 		if !s.isEarly(ctx, gvk) || s.cat.compileBusy(gvk) || ctx.Err() != nil {

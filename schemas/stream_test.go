@@ -5,9 +5,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/convergehq/converge/manifests"
@@ -382,5 +385,31 @@ func TestValidateLoadStreamsLocatedKinds(t *testing.T) {
 				t.Errorf("%d objects kept whole, want %d", n, tc.kept)
 			}
 		})
+	}
+}
+
+// TestValidateLoadFetchesNoSchemaACRDOfTheSetDefines: while loading, a
+// remote location is not asked for a kind; in the end a CRD of the set
+// that defines it wins, so it is never fetched.
+func TestValidateLoadFetchesNoSchemaACRDOfTheSetDefines(t *testing.T) {
+	var widgetHits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "widget") {
+			widgetHits.Add(1)
+		}
+		http.NotFound(w, r)
+	}))
+	defer srv.Close()
+	remote, err := newest(t).WithLocations([]string{srv.URL + "/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"}, LocationOptions{Client: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	crd, crs := widgetDocs(t)
+	load := manifests.Options{Paths: []string{writeFiles(t, map[string]string{"a.yaml": crs, "b.yaml": crd})}}
+	if _, err := ValidateLoad(context.Background(), load, func(context.Context) (*Catalog, error) { return remote, nil }, Options{Strict: true}); err != nil {
+		t.Fatal(err)
+	}
+	if n := widgetHits.Load(); n != 0 {
+		t.Errorf("%d requests for a kind the set's CRD defines, want 0", n)
 	}
 }
