@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"os"
 	"sort"
 	"strings"
 
@@ -72,7 +71,7 @@ func RunAll(ctx context.Context, opts Options) ([]AppResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	head, err := workTreeSide(root)
+	head, err := workTreeSide(repo, root)
 	if opts.Head != "" {
 		head, err = revisionSide(repo, opts.Head)
 	}
@@ -115,10 +114,13 @@ func revisionSide(repo *git.Repository, rev string) (side, error) {
 }
 
 // workTreeSide hashes the work tree's files as git would.
-func workTreeSide(root string) (side, error) {
-	fsys := os.DirFS(root)
+func workTreeSide(repo *git.Repository, root string) (side, error) {
+	fsys, err := workTreeFS(repo, root)
+	if err != nil {
+		return side{}, err
+	}
 	hashes := map[string]plumbing.Hash{}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
 			return err

@@ -6,11 +6,13 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/convergehq/converge/diff"
 	"github.com/convergehq/converge/internal/junit"
+	"github.com/convergehq/converge/manifests"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -246,5 +248,36 @@ func TestRunAllChartsAndHelmCharts(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestWorkTreeLeavesOutWhatGitIgnores: the head is what a pull request
+// holds, so node_modules and a gitignored local file, even with
+// manifests in them, are neither apps nor objects.
+func TestWorkTreeLeavesOutWhatGitIgnores(t *testing.T) {
+	r := newRepo(t)
+	r.commit("base", map[string]string{".gitignore": "node_modules/\n*.local.yaml\n", "app/cm.yaml": cm("app", "1")})
+	r.branch("main")
+	r.write(map[string]string{
+		"app/cm.yaml":                          cm("app", "2"),
+		"app/dev.local.yaml":                   cm("local", "1"),
+		"node_modules/client/fixtures/cm.yaml": cm("fixture", "1"),
+	})
+	results, err := RunAll(context.Background(), Options{Base: "main", Dir: r.dir, Validate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 1 || results[0].App.Path != "app" || results[0].Err != nil {
+		t.Fatalf("results = %+v, want app alone", results)
+	}
+	if diff := cmp.Diff([]string{"configured configmap/app"}, summary(results[0].Report)); diff != "" {
+		t.Errorf("--all (-want +got):\n%s", diff)
+	}
+	res, err := run(t, r, "main", "", manifests.Options{Paths: []string{filepath.Join(r.dir, "app")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"configured configmap/app"}, summary(res.Report)); diff != "" {
+		t.Errorf("-f app (-want +got):\n%s", diff)
 	}
 }

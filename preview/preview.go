@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -86,11 +85,14 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	headFS, headName := fs.FS(os.DirFS(root)), "head (work tree)"
+	headFS, headName := fs.FS(nil), "head (work tree)"
 	if opts.Head != "" {
-		if headFS, headName, err = revisionFS(repo, opts.Head); err != nil {
-			return Result{}, err
-		}
+		headFS, headName, err = revisionFS(repo, opts.Head)
+	} else {
+		headFS, err = workTreeFS(repo, root)
+	}
+	if err != nil {
+		return Result{}, err
 	}
 	if opts.HeadMustExist {
 		if err := mustExist(headFS, headName, load); err != nil {
