@@ -80,8 +80,9 @@ func RunAll(ctx context.Context, opts Options) ([]AppResult, error) {
 	}
 	changed := changedPaths(base.hashes, head.hashes)
 	var out []AppResult
-	for _, app := range discover(base.fs, head.fs) {
-		if !app.changed(changed, base.fs, head.fs) {
+	apps := discover(base.fs, head.fs)
+	for _, app := range apps {
+		if !app.changed(changed, apps, base.fs, head.fs) {
 			continue
 		}
 		if r := previewApp(ctx, app, base, head, opts); r.Err != nil || !r.empty {

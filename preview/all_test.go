@@ -209,6 +209,10 @@ func TestRunAllChartsAndHelmCharts(t *testing.T) {
 			base: map[string]string{"Chart.yaml": "apiVersion: v2\nname: app\nversion: 0.1.0\n", "templates/cm.yaml": "{{ .Values.x }}\n"},
 			head: map[string]string{"templates/cm.yaml": "{{ .Values.y }}\n"},
 			want: []string{".: skipped"}},
+		{name: "files a chart reads are the chart's",
+			base: map[string]string{"web/Chart.yaml": "apiVersion: v2\nname: web\nversion: 0.1.0\n", "web/files/extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"{{ .Release.Name }}\"}\n"},
+			head: map[string]string{"web/files/extra.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: \"{{ .Release.Name }}-x\"}\n"},
+			want: []string{"web: skipped"}},
 		{name: "helmCharts replaced by manifests",
 			base: map[string]string{"app/kustomization.yaml": helmCharts},
 			head: map[string]string{"app/kustomization.yaml": "resources: [cm.yaml]\n", "app/cm.yaml": cm("app", "1")},
@@ -256,12 +260,16 @@ func TestRunAllChartsAndHelmCharts(t *testing.T) {
 // manifests in them, are neither apps nor objects.
 func TestWorkTreeLeavesOutWhatGitIgnores(t *testing.T) {
 	r := newRepo(t)
-	r.commit("base", map[string]string{".gitignore": "node_modules/\n*.local.yaml\n", "app/cm.yaml": cm("app", "1")})
+	r.commit("base", map[string]string{"app/cm.yaml": cm("app", "1"), "generated/cm.yaml": cm("generated", "1")})
+	// Ignored after it was committed: git still tracks generated/cm.yaml.
+	r.commit("ignore", map[string]string{".gitignore": "node_modules/\n*.local.yaml\ngenerated/\nrendered/\n"})
 	r.branch("main")
 	r.write(map[string]string{
 		"app/cm.yaml":                          cm("app", "2"),
 		"app/dev.local.yaml":                   cm("local", "1"),
 		"node_modules/client/fixtures/cm.yaml": cm("fixture", "1"),
+		"generated/new.yaml":                   cm("untracked", "1"),
+		"rendered/cm.yaml":                     cm("rendered", "1"),
 	})
 	results, err := RunAll(context.Background(), Options{Base: "main", Dir: r.dir, Validate: true})
 	if err != nil {
@@ -279,5 +287,13 @@ func TestWorkTreeLeavesOutWhatGitIgnores(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"configured configmap/app"}, summary(res.Report)); diff != "" {
 		t.Errorf("-f app (-want +got):\n%s", diff)
+	}
+	res, err = run(t, r, "main", "", manifests.Options{Paths: []string{filepath.Join(r.dir, "generated")}})
+	if err != nil || res.Report.HasChanges() {
+		t.Errorf("-f generated: %v %v, want no change: its tracked file is in the pull request", summary(res.Report), err)
+	}
+	_, err = run(t, r, "main", "", manifests.Options{Paths: []string{filepath.Join(r.dir, "rendered")}})
+	if err == nil || !strings.Contains(err.Error(), "rendered is ignored by git") {
+		t.Errorf("-f rendered: err = %v, want it named as ignored", err)
 	}
 }

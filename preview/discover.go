@@ -35,7 +35,7 @@ func discover(sides ...fs.FS) []App {
 			if manifests.IsKustomization(fsys, p) {
 				kusts = append(kusts, p)
 				apps[p] = App{Path: p, Kustomize: true}
-			} else if !under(p, kusts) && hasManifests(fsys, p) {
+			} else if !under(p, kusts) && hasManifests(fsys, p) && !(under(p, charts) && hasTemplates(fsys, p)) {
 				apps[p] = App{Path: p}
 			}
 			return nil
@@ -100,12 +100,45 @@ func hasManifests(fsys fs.FS, dir string) bool {
 	return false
 }
 
+// hasTemplates reports whether a manifest file of dir holds a template
+// action ({{ }}): below a chart, such a directory is the chart's (files
+// it reads with .Files), not an app.
+func hasTemplates(fsys fs.FS, dir string) bool {
+	entries, _ := fs.ReadDir(fsys, dir)
+	for _, e := range entries {
+		if e.IsDir() || !manifests.IsManifestFile(e.Name()) {
+			continue
+		}
+		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
+		if err == nil && bytes.Contains(data, []byte("{{")) {
+			return true
+		}
+	}
+	return false
+}
+
+// owns reports whether one of apps, other than a chart, reads the files
+// of directory dir.
+func owns(apps []App, dir string) bool {
+	return slices.ContainsFunc(apps, func(a App) bool {
+		switch {
+		case a.Chart:
+			return false
+		case a.Kustomize:
+			return dir == a.Path || under(dir, []string{a.Path})
+		}
+		return dir == a.Path
+	})
+}
+
 // changed reports whether a file the app reads, on either side, changed.
-func (a App) changed(paths []string, sides ...fs.FS) bool {
+// A chart reads every file below it that no other app does.
+func (a App) changed(paths []string, apps []App, sides ...fs.FS) bool {
 	switch {
 	case a.Chart:
 		return slices.ContainsFunc(paths, func(p string) bool {
-			return path.Dir(p) == a.Path || inChart(path.Dir(p), []string{a.Path})
+			d := path.Dir(p)
+			return (d == a.Path || under(p, []string{a.Path})) && !owns(apps, d)
 		})
 	case !a.Kustomize:
 		return slices.ContainsFunc(paths, func(p string) bool {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/convergehq/converge/diff"
@@ -85,12 +86,7 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	headFS, headName := fs.FS(nil), "head (work tree)"
-	if opts.Head != "" {
-		headFS, headName, err = revisionFS(repo, opts.Head)
-	} else {
-		headFS, err = workTreeFS(repo, root)
-	}
+	headFS, headName, err := headSide(repo, root, opts.Head, load)
 	if err != nil {
 		return Result{}, err
 	}
@@ -109,6 +105,25 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 	}
 	report := diff.NewReport(diff.Compare(base.Objects, head.Objects), nil).Relabel(baseName, headName)
 	return Result{Report: report, Base: baseName, Head: headName, HeadSet: head}, nil
+}
+
+// headSide is the revision head, or the work tree as a pull request holds
+// it when head is "". A path of load that git ignores is an error: it
+// would silently be empty.
+func headSide(repo *git.Repository, root, head string, load manifests.Options) (fs.FS, string, error) {
+	if head != "" {
+		return revisionFS(repo, head)
+	}
+	wt, err := workTreeFS(repo, root)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, p := range append(slices.Clone(load.Paths), load.Kustomize) {
+		if p != "" && wt.hides(p) {
+			return nil, "", fmt.Errorf("%s is ignored by git (.gitignore), so a pull request does not hold it; commit it (git add -f), or stop ignoring it", p)
+		}
+	}
+	return wt, "head (work tree)", nil
 }
 
 // open finds the repository holding dir.

@@ -3,8 +3,10 @@ package preview
 import (
 	"io/fs"
 	"os"
+	"path"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
@@ -12,14 +14,20 @@ import (
 
 // ignoreFS is the work tree as a pull request holds it: the files git
 // ignores (.gitignore, .git/info/exclude), such as node_modules or build
-// output, are not there.
+// output, are not there, unless git tracks them all the same.
 type ignoreFS struct {
 	fsys fs.FS
 	m    gitignore.Matcher
+	// tracked holds the paths in git's index, and every directory above
+	// them.
+	tracked map[string]bool
+	// dirs caches whether git ignores the untracked content of a
+	// directory, by path.
+	dirs sync.Map
 }
 
 // workTreeFS is the work tree of repo, at root, without what git ignores.
-func workTreeFS(repo *git.Repository, root string) (fs.FS, error) {
+func workTreeFS(repo *git.Repository, root string) (*ignoreFS, error) {
 	wt, err := repo.Worktree()
 	if err != nil {
 		return nil, err
@@ -28,21 +36,46 @@ func workTreeFS(repo *git.Repository, root string) (fs.FS, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &ignoreFS{fsys: os.DirFS(root), m: gitignore.NewMatcher(append(wt.Excludes, ps...))}, nil
-}
-
-// ignored reports whether git ignores name, or a directory holding it.
-func (f *ignoreFS) ignored(name string, isDir bool) bool {
-	if name == "." {
-		return false
+	f := &ignoreFS{fsys: os.DirFS(root), m: gitignore.NewMatcher(ps), tracked: map[string]bool{}}
+	idx, err := repo.Storer.Index()
+	if err != nil {
+		return nil, err
 	}
-	parts := strings.Split(name, "/")
-	for i := 1; i <= len(parts); i++ {
-		if f.m.Match(parts[:i], i < len(parts) || isDir) {
-			return true
+	for _, e := range idx.Entries {
+		for p := e.Name; p != "." && !f.tracked[p]; p = path.Dir(p) {
+			f.tracked[p] = true
 		}
 	}
-	return false
+	return f, nil
+}
+
+// ignored reports whether git ignores name: it is not tracked, and a
+// pattern matches it or a directory holding it.
+func (f *ignoreFS) ignored(name string, isDir bool) bool {
+	if name == "." || f.tracked[name] {
+		return false
+	}
+	if parent := path.Dir(name); parent != "." && f.ignoredDir(parent) {
+		return true
+	}
+	return f.m.Match(strings.Split(name, "/"), isDir)
+}
+
+// ignoredDir reports whether git ignores what dir holds untracked.
+func (f *ignoreFS) ignoredDir(dir string) bool {
+	if v, ok := f.dirs.Load(dir); ok {
+		return v.(bool)
+	}
+	parent := path.Dir(dir)
+	ignored := (parent != "." && f.ignoredDir(parent)) || f.m.Match(strings.Split(dir, "/"), true)
+	f.dirs.Store(dir, ignored)
+	return ignored
+}
+
+// hides reports whether name is on disk but git ignores it.
+func (f *ignoreFS) hides(name string) bool {
+	fi, err := fs.Stat(f.fsys, name)
+	return err == nil && f.ignored(name, fi.IsDir())
 }
 
 func notExist(op, name string) error {
