@@ -124,7 +124,7 @@ func TestValidateSchemaSources(t *testing.T) {
 			args: []string{"--schema-location", "default", "--schema-location", "testdata/schemas/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"}, wantCode: 1, want: `spec: unknown field "shape"`},
 		{name: "--schema-location missing dir is a usage error", args: []string{"--schema-location", "testdata/nope"}, wantCode: 2, want: "--schema-location testdata/nope: stat"},
 		{name: "--crds without CRDs is a usage error", args: []string{"--crds", "testdata/widget-v1.yaml"}, wantCode: 2, want: "no CustomResourceDefinition"},
-		{name: "a schema that cannot be fetched", args: []string{"--schema-location", "http://127.0.0.1:1/{{.Group}}.json"}, wantCode: 2, want: "1 object(s) not checked: their schema could not be fetched"},
+		{name: "a schema that cannot be fetched", args: []string{"--schema-location", "http://127.0.0.1:1/{{.Group}}.json"}, wantCode: 2, want: "0 objects checked against Kubernetes v1.36.3: 0 valid, 0 invalid, 1 not checked (schema could not be fetched)"},
 		{name: "an invalid object wins over a schema that cannot be fetched", file: "testdata/validate/invalid/enum.yaml",
 			args: []string{"-f", "testdata/widget-v1.yaml", "--schema-location", "http://127.0.0.1:1/{{.Group}}.json"}, wantCode: 1, want: "validation failed with 1 problem(s)"},
 	}
