@@ -20,9 +20,15 @@ func (r Report) WriteMarkdown(w io.Writer) error {
 // WriteMarkdownWithin is WriteMarkdown kept under limit characters, for
 // a report that shares a comment with others.
 func (r Report) WriteMarkdownWithin(w io.Writer, limit int) error {
+	return r.WriteMarkdownTitled(w, limit, "converge diff")
+}
+
+// WriteMarkdownTitled is WriteMarkdownWithin with its heading naming
+// title, such as the app of a preview, before the summary.
+func (r Report) WriteMarkdownTitled(w io.Writer, limit int, title string) error {
 	const reserve = 400 // room for the truncation notice
 	var b strings.Builder
-	fmt.Fprintf(&b, "### converge diff: %s\n\n", r.Summary())
+	fmt.Fprintf(&b, "### %s: %s\n\n", title, r.Summary())
 	rows := 0
 	if len(r.Entries) > 0 {
 		b.WriteString("| action | object | changes | source |\n|---|---|---|---|\n")

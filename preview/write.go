@@ -111,16 +111,21 @@ func writeAllMarkdown(w io.Writer, results []AppResult) error {
 	cut := 0
 	for _, r := range results {
 		var section bytes.Buffer
-		fmt.Fprintf(&section, "### %s\n\n", title(r))
-		if r.Note != "" {
-			fmt.Fprintf(&section, "> %s\n\n", r.Note)
+		if r.Skipped != "" || r.Err != nil {
+			fmt.Fprintf(&section, "### %s\n\n", title(r))
 		}
-		if r.Skipped != "" {
+		switch {
+		case r.Skipped != "":
 			fmt.Fprintf(&section, "_%s_\n\n", r.Skipped)
-		} else if r.Err != nil {
+		case r.Err != nil:
 			fmt.Fprintf(&section, "```\n%s\n```\n\n", r.Err.Error())
-		} else if err := r.Report.WriteMarkdown(&section); err != nil {
-			return err
+		default:
+			if err := r.Report.WriteMarkdownTitled(&section, diff.MarkdownLimit, title(r)); err != nil {
+				return err
+			}
+			if r.Note != "" {
+				fmt.Fprintf(&section, "> **Note:** %s\n\n", r.Note)
+			}
 		}
 		if b.Len()+section.Len() > diff.MarkdownLimit-200 {
 			cut++
