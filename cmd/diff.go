@@ -55,10 +55,10 @@ type diffOptions struct {
 func (f diffFlags) toOptions() (diffOptions, error) {
 	var load manifests.Options
 	var err error
-	if !f.Git.All {
-		if load, err = f.manifestFlags.toOptions(); err != nil {
-			return diffOptions{}, err
-		}
+	if f.Git.All {
+		load.Paths = f.Filenames // directories --all looks in
+	} else if load, err = f.manifestFlags.toOptions(); err != nil {
+		return diffOptions{}, err
 	}
 	v, err := f.schemaFlags.validation(f.Validate)
 	if err != nil {
@@ -142,7 +142,7 @@ the server refuses, or a side of a preview that does not render or validate).`,
 	fl.BoolVar(&f.ServerSide, "server-side", false, "predict a server-side apply, with the server's dry run of it")
 	fl.BoolVar(&f.ForceConflicts, "force-conflicts", false, "with --server-side, predict taking over fields other managers own")
 	fl.StringVar(&f.Git.Base, "git-base", "", "compare the manifests at this git revision (origin/main, a tag, a SHA) with the work tree, offline: no cluster; for pull-request previews")
-	fl.BoolVar(&f.Git.All, "all", false, "with --git-base, find every kustomization and plain manifest directory whose files changed, and preview each")
+	fl.BoolVar(&f.Git.All, "all", false, "with --git-base, find every kustomization and plain manifest directory whose files changed, and preview each; -f DIR looks only in DIR")
 	fl.BoolVar(&f.Git.Live, "live", false, "with --git-base, also compare the head with the cluster, through the plan apply would execute")
 	fl.StringVar(&f.Git.Head, "git-head", "", "with --git-base, compare with this revision instead of the work tree")
 	fl.BoolVar(&f.Force, "force", false, "show an object whose change the server refuses to make in place as deleted and re-created, as apply --force does it")

@@ -16,7 +16,8 @@ import (
 // gitFlags are diff's flags for comparing two git revisions.
 type gitFlags struct {
 	Base, Head string
-	// All previews every app that changed, instead of -f or -k.
+	// All previews every app that changed, instead of -f or -k; -f then
+	// names the directories to look in.
 	All bool
 	// Live also compares the head with the cluster.
 	Live bool
@@ -27,8 +28,8 @@ func (g gitFlags) check(f diffFlags) error {
 	switch {
 	case g.Base == "" && (g.Head != "" || g.All):
 		return fmt.Errorf("--git-head and --all need --git-base: name the revision to compare from")
-	case g.All && (len(f.Filenames) > 0 || f.Kustomize != ""):
-		return fmt.Errorf("--all finds the apps itself: leave out -f and -k")
+	case g.All && f.Kustomize != "":
+		return fmt.Errorf("--all finds the apps itself: leave out -k, or give -f the directories to look in")
 	case g.Base == "" && g.Live:
 		return fmt.Errorf("--live needs --git-base: without it, converge diff compares with the cluster already")
 	case g.Base == "":
@@ -120,6 +121,7 @@ func runGitDiffAll(ctx context.Context, config *genericclioptions.ConfigFlags, o
 	if err != nil {
 		return &ExitError{Code: exitDiffError, Err: err}
 	}
+	po.Load = o.Load // the directories to look in; none is the repository
 	results, err := preview.RunAll(ctx, po)
 	if err != nil {
 		return &ExitError{Code: exitDiffError, Err: err}

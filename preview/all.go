@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"slices"
 	"sort"
 	"strings"
 
@@ -58,12 +59,17 @@ type side struct {
 // RunAll finds every app that changed between Base and Head (a
 // kustomization changed when any file under a root it reaches changed, its
 // bases and components included; a plain directory when one of its files
-// did) and previews each. An app that fails does not stop the others. A
+// did) and previews each; with opts.Load.Paths, only the apps at or
+// below those directories. An app that fails does not stop the others. A
 // directory whose YAML holds no Kubernetes object on either side (CI
-// configuration, docker-compose, Ansible) is not an app, and neither is a
-// Helm chart (a directory with Chart.yaml, and everything below it).
+// configuration, docker-compose, Ansible) is not an app; a Helm chart (a
+// directory with Chart.yaml) that changed is listed, not previewed.
 func RunAll(ctx context.Context, opts Options) ([]AppResult, error) {
 	repo, root, err := open(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	scope, err := relative(opts.Load, root, opts.Dir)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +88,7 @@ func RunAll(ctx context.Context, opts Options) ([]AppResult, error) {
 	var out []AppResult
 	apps := discover(base.fs, head.fs)
 	for _, app := range apps {
-		if !app.changed(changed, apps, base.fs, head.fs) {
+		if !inScope(app.Path, scope.Paths) || !app.changed(changed, apps, base.fs, head.fs) {
 			continue
 		}
 		if r := previewApp(ctx, app, base, head, opts); r.Err != nil || !r.empty {
@@ -90,6 +96,12 @@ func RunAll(ctx context.Context, opts Options) ([]AppResult, error) {
 		}
 	}
 	return out, nil
+}
+
+// inScope reports whether dir is at or below one of roots; no roots is
+// the whole repository.
+func inScope(dir string, roots []string) bool {
+	return len(roots) == 0 || slices.Contains(roots, dir) || under(dir, roots)
 }
 
 func revisionSide(repo *git.Repository, rev string) (side, error) {

@@ -297,3 +297,28 @@ func TestWorkTreeLeavesOutWhatGitIgnores(t *testing.T) {
 		t.Errorf("-f rendered: err = %v, want it named as ignored", err)
 	}
 }
+
+// TestRunAllInADirectory: with -f DIR, --all looks for apps only there;
+// an overlay there still changes with a base outside it.
+func TestRunAllInADirectory(t *testing.T) {
+	r := newRepo(t)
+	r.commit("apps", map[string]string{
+		"base/deployment.yaml":                 deployment,
+		"base/kustomization.yaml":              "resources:\n- deployment.yaml\n",
+		"k8s/overlays/prod/kustomization.yaml": "resources:\n- ../../../base\nnamePrefix: prod-\n",
+		"other/cm.yaml":                        cm("other", "1"),
+	})
+	r.branch("main")
+	r.write(map[string]string{"base/deployment.yaml": strings.Replace(deployment, "replicas: 1", "replicas: 2", 1), "other/cm.yaml": cm("other", "2")})
+	results, err := RunAll(context.Background(), Options{Base: "main", Dir: r.dir, Validate: true, Load: manifests.Options{Paths: []string{filepath.Join(r.dir, "k8s")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, res := range results {
+		got = append(got, res.App.Path+": "+changedCount(res))
+	}
+	if diff := cmp.Diff([]string{"k8s/overlays/prod: 1 changed"}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
