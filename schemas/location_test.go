@@ -259,3 +259,18 @@ func TestSources(t *testing.T) {
 		})
 	}
 }
+
+func TestSchemaLocationTakesCRDManifests(t *testing.T) {
+	for _, loc := range []string{"testdata/crd.yaml", "testdata/crds-ok"} {
+		t.Run(loc, func(t *testing.T) {
+			cat, err := newest(t).With(context.Background(), Sources{Locations: []string{"default", loc}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := []finding{{"spec", `required field "image" is missing`}}
+			if diff := cmp.Diff(want, validateYAML(t, cat, widgetV1("{size: 1}"))); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}

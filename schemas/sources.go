@@ -3,6 +3,9 @@ package schemas
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/convergehq/converge/manifests"
@@ -15,7 +18,8 @@ type Sources struct {
 	// CustomResourceDefinition manifests, such as a chart's crds/.
 	CRDs []string
 	// Locations are kubeconform-compatible schema locations; see
-	// [Catalog.WithLocations].
+	// [Catalog.WithLocations]. A YAML file, or a directory holding YAML,
+	// is taken as CRDs.
 	Locations []string
 	// Location fills the locations' templates and fetches remote ones.
 	Location LocationOptions
@@ -27,6 +31,7 @@ type Sources struct {
 // schema that cannot be used is an error naming file:line. c itself is
 // not changed.
 func (c *Catalog) With(ctx context.Context, s Sources) (*Catalog, error) {
+	s.Locations, s.CRDs = splitLocations(s.Locations, s.CRDs)
 	out := c
 	if len(s.Locations) > 0 {
 		var err error
@@ -59,4 +64,41 @@ func (c *Catalog) With(ctx context.Context, s Sources) (*Catalog, error) {
 		return nil, fmt.Errorf("--crds: %d problem(s) in the CustomResourceDefinitions; fix them:\n  %s", len(problems), strings.Join(lines, "\n  "))
 	}
 	return out, nil
+}
+
+// splitLocations moves the locations that are CRD manifests, a YAML file
+// or a directory holding YAML (JSON schema directories hold only JSON),
+// to crds: --schema-location takes CRDs as --crds does.
+func splitLocations(locs, crds []string) ([]string, []string) {
+	var schemas []string
+	for _, loc := range locs {
+		if isRemote(loc) || strings.Contains(loc, "{{") || !holdsYAML(loc) {
+			schemas = append(schemas, loc)
+			continue
+		}
+		crds = append(crds, loc)
+	}
+	return schemas, crds
+}
+
+// holdsYAML reports whether path is a YAML file, or a directory with one
+// anywhere below it.
+func holdsYAML(path string) bool {
+	isYAML := func(name string) bool {
+		ext := strings.ToLower(filepath.Ext(name))
+		return ext == ".yaml" || ext == ".yml"
+	}
+	fi, err := os.Stat(path)
+	if err != nil || !fi.IsDir() {
+		return err == nil && isYAML(path)
+	}
+	found := false
+	_ = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && isYAML(p) {
+			found = true
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return found
 }
