@@ -95,9 +95,9 @@ func (c *Catalog) WithLocations(locs []string, opts LocationOptions) (*Catalog, 
 		l.templates = append(l.templates, ts...)
 		l.remote = l.remote || isRemote(loc)
 	}
-	out := *c.derive()
+	out := c.derive()
 	out.locs = l
-	return &out, nil
+	return out, nil
 }
 
 // parseLocation turns one location into the templates to try. As in
