@@ -193,14 +193,8 @@ func runValidate(ctx context.Context, config *genericclioptions.ConfigFlags, o v
 	if err != nil {
 		return &ExitError{Code: exitUsage, Err: err}
 	}
-	invalid, unchecked := 0, 0
-	for _, p := range report.Result.Problems {
-		if p.Unavailable {
-			unchecked++
-		} else {
-			invalid++
-		}
-	}
+	unchecked := report.Result.Unfetched()
+	invalid := len(report.Result.Problems) - unchecked
 	switch {
 	case invalid > 0:
 		return &ExitError{Code: exitInvalid, Err: fmt.Errorf("validation failed with %d problem(s); fix the manifests at the places named above", invalid)}

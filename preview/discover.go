@@ -87,30 +87,28 @@ func under(p string, roots []string) bool {
 // Kubernetes object, naming an apiVersion and a kind: a directory of
 // tsconfig.json or docker-compose.yaml is not an app.
 func hasManifests(fsys fs.FS, dir string) bool {
-	entries, _ := fs.ReadDir(fsys, dir)
-	for _, e := range entries {
-		if e.IsDir() || !manifests.IsManifestFile(e.Name()) {
-			continue
-		}
-		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
-		if err == nil && bytes.Contains(data, []byte("apiVersion")) && bytes.Contains(data, []byte("kind")) {
-			return true
-		}
-	}
-	return false
+	return anyManifestFile(fsys, dir, func(data []byte) bool {
+		return bytes.Contains(data, []byte("apiVersion")) && bytes.Contains(data, []byte("kind"))
+	})
 }
 
 // hasTemplates reports whether a manifest file of dir holds a template
 // action ({{ }}): below a chart, such a directory is the chart's (files
 // it reads with .Files), not an app.
 func hasTemplates(fsys fs.FS, dir string) bool {
+	return anyManifestFile(fsys, dir, func(data []byte) bool { return bytes.Contains(data, []byte("{{")) })
+}
+
+// anyManifestFile reports whether match holds for the content of a
+// manifest file directly in dir.
+func anyManifestFile(fsys fs.FS, dir string, match func([]byte) bool) bool {
 	entries, _ := fs.ReadDir(fsys, dir)
 	for _, e := range entries {
 		if e.IsDir() || !manifests.IsManifestFile(e.Name()) {
 			continue
 		}
 		data, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
-		if err == nil && bytes.Contains(data, []byte("{{")) {
+		if err == nil && match(data) {
 			return true
 		}
 	}

@@ -33,21 +33,20 @@ func (r Report) WriteText(w io.Writer) error {
 	for _, id := range r.Result.Missing {
 		fmt.Fprintf(w, "warning: %s: no schema, not checked\n", id)
 	}
-	invalid, unavailable := map[manifests.ObjectID]bool{}, map[manifests.ObjectID]bool{}
+	invalid := map[manifests.ObjectID]bool{}
 	for _, p := range r.Result.Problems {
-		if p.Unavailable {
-			unavailable[p.ID] = true
-		} else {
+		if !p.Unavailable {
 			invalid[p.ID] = true
 		}
 	}
-	checked := r.Result.Checked - len(unavailable)
+	unfetched := r.Result.Unfetched()
+	checked := r.Result.Checked - unfetched
 	summary := fmt.Sprintf("%d objects checked against Kubernetes %s: %d valid, %d invalid",
 		checked, r.KubernetesVersion, checked-len(invalid), len(invalid))
 	if n := len(r.Result.Missing); n > 0 {
 		summary += fmt.Sprintf(", %d without schema (unchecked)", n)
 	}
-	if n := len(unavailable); n > 0 {
+	if n := unfetched; n > 0 {
 		summary += fmt.Sprintf(", %d not checked (schema could not be fetched)", n)
 	}
 	_, err := fmt.Fprintln(w, summary)

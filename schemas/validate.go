@@ -42,6 +42,19 @@ type Result struct {
 	Missing []manifests.ObjectID
 }
 
+// Unfetched counts the objects whose schema could not be fetched from a
+// --schema-location: each has one Problem, marked Unavailable, and was not
+// checked.
+func (r Result) Unfetched() int {
+	n := 0
+	for _, p := range r.Problems {
+		if p.Unavailable {
+			n++
+		}
+	}
+	return n
+}
+
 // Validator checks a set of objects against schemas. *Catalog implements
 // it.
 type Validator interface {
